@@ -1,0 +1,8 @@
+//! garter: a code agent runtime with a sandboxed Python interpreter of its own.
+//!
+//! Layers, each depending only on those above it in this list:
+//! `syntax` (source to AST), `compile` (AST to code objects), `values`/`vm`/`builtins`
+//! (the machine), `stdlib` (native modules). Everything here builds without async
+//! dependencies so that the interpreter embeds anywhere.
+
+pub mod syntax;
