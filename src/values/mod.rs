@@ -1,0 +1,305 @@
+//! Python values: the `Value` handle and the object kinds behind it.
+//!
+//! A `Value` is 16 bytes and cheap to clone: immediates (None, bool, small int, float)
+//! inline, everything else behind an `Rc`. Values never hold anything of the host:
+//! no file, no handle, no pointer a sandboxed program could turn into host access.
+//! The interpreter is single-threaded per session, hence `Rc`/`RefCell`.
+
+pub mod dict;
+pub mod exception;
+pub mod hash;
+pub mod object;
+pub mod set;
+pub mod str;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use num_bigint::BigInt;
+use num_traits::ToPrimitive;
+
+pub use dict::PyDict;
+pub use exception::{ExcKind, PyErr, PyResult};
+pub use object::*;
+pub use set::PySet;
+pub use str::PyStr;
+
+/// A Python value.
+#[derive(Clone)]
+pub enum Value {
+    None,
+    NotImplemented,
+    Ellipsis,
+    Bool(bool),
+    Int(i64),
+    /// Invariant: never fits in an i64 (see `Value::from_bigint`).
+    BigInt(Rc<BigInt>),
+    Float(f64),
+    Str(Rc<PyStr>),
+    Bytes(Rc<[u8]>),
+    ByteArray(Rc<RefCell<Vec<u8>>>),
+    List(Rc<RefCell<Vec<Value>>>),
+    Tuple(Rc<[Value]>),
+    Dict(Rc<RefCell<PyDict>>),
+    Set(Rc<RefCell<PySet>>),
+    FrozenSet(Rc<PySet>),
+    Range(Rc<Range>),
+    Slice(Rc<Slice>),
+    Function(Rc<Function>),
+    Builtin(Rc<Builtin>),
+    BoundMethod(Rc<BoundMethod>),
+    Class(Rc<Class>),
+    Instance(Rc<Instance>),
+    Generator(Rc<RefCell<Generator>>),
+    Iterator(Rc<RefCell<NativeIter>>),
+    Module(Rc<Module>),
+    Property(Rc<Property>),
+    StaticMethod(Rc<Value>),
+    ClassMethod(Rc<Value>),
+    Super(Rc<Super>),
+    /// A native object of a stdlib module (a match object, a deque, a datetime...).
+    Native(Rc<NativeObject>),
+}
+
+impl Value {
+    pub fn str(s: &str) -> Value {
+        Value::Str(Rc::new(PyStr::new(s)))
+    }
+
+    pub fn string(s: String) -> Value {
+        Value::Str(Rc::new(PyStr::from_string(s)))
+    }
+
+    pub fn from_bigint(b: BigInt) -> Value {
+        match b.to_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::BigInt(Rc::new(b)),
+        }
+    }
+
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Rc::new(RefCell::new(items)))
+    }
+
+    pub fn tuple(items: Vec<Value>) -> Value {
+        Value::Tuple(items.into())
+    }
+
+    pub fn empty_tuple() -> Value {
+        Value::Tuple(Rc::from([]))
+    }
+
+    pub fn dict(d: PyDict) -> Value {
+        Value::Dict(Rc::new(RefCell::new(d)))
+    }
+
+    pub fn is_none(&self) -> bool {
+        matches!(self, Value::None)
+    }
+
+    /// Identity (`is`), as CPython would answer it for the values where identity is
+    /// observable. Small ints and interned-like constants compare by value.
+    pub fn is(&self, other: &Value) -> bool {
+        use Value::*;
+        match (self, other) {
+            (None, None) | (NotImplemented, NotImplemented) | (Ellipsis, Ellipsis) => true,
+            (Bool(a), Bool(b)) => a == b,
+            (Int(a), Int(b)) => a == b,
+            (Float(a), Float(b)) => a.to_bits() == b.to_bits(),
+            (BigInt(a), BigInt(b)) => Rc::ptr_eq(a, b),
+            (Str(a), Str(b)) => Rc::ptr_eq(a, b) || (a.len_chars() <= 1 && a.as_str() == b.as_str()),
+            (Bytes(a), Bytes(b)) => Rc::ptr_eq(a, b) || (a.is_empty() && b.is_empty()),
+            (ByteArray(a), ByteArray(b)) => Rc::ptr_eq(a, b),
+            (List(a), List(b)) => Rc::ptr_eq(a, b),
+            (Tuple(a), Tuple(b)) => Rc::ptr_eq(a, b) || (a.is_empty() && b.is_empty()),
+            (Dict(a), Dict(b)) => Rc::ptr_eq(a, b),
+            (Set(a), Set(b)) => Rc::ptr_eq(a, b),
+            (FrozenSet(a), FrozenSet(b)) => Rc::ptr_eq(a, b),
+            (Range(a), Range(b)) => Rc::ptr_eq(a, b),
+            (Slice(a), Slice(b)) => Rc::ptr_eq(a, b),
+            (Function(a), Function(b)) => Rc::ptr_eq(a, b),
+            (Builtin(a), Builtin(b)) => Rc::ptr_eq(a, b),
+            (BoundMethod(a), BoundMethod(b)) => Rc::ptr_eq(a, b),
+            (Class(a), Class(b)) => Rc::ptr_eq(a, b),
+            (Instance(a), Instance(b)) => Rc::ptr_eq(a, b),
+            (Generator(a), Generator(b)) => Rc::ptr_eq(a, b),
+            (Iterator(a), Iterator(b)) => Rc::ptr_eq(a, b),
+            (Module(a), Module(b)) => Rc::ptr_eq(a, b),
+            (Property(a), Property(b)) => Rc::ptr_eq(a, b),
+            (StaticMethod(a), StaticMethod(b)) => Rc::ptr_eq(a, b),
+            (ClassMethod(a), ClassMethod(b)) => Rc::ptr_eq(a, b),
+            (Super(a), Super(b)) => Rc::ptr_eq(a, b),
+            (Native(a), Native(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+
+    /// A number unique among live objects (for `id()`); never a memory address
+    /// of the host process in a form that reveals anything: it is the address
+    /// mixed with a per-process key.
+    pub fn identity(&self) -> usize {
+        use Value::*;
+        let p: usize = match self {
+            None => 1,
+            NotImplemented => 2,
+            Ellipsis => 3,
+            Bool(b) => 4 + *b as usize,
+            Int(i) => return (*i as usize).wrapping_mul(2).wrapping_add(1) ^ id_key(),
+            Float(f) => return (f.to_bits() as usize).wrapping_mul(2).wrapping_add(1) ^ id_key(),
+            BigInt(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Str(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Bytes(a) => Rc::as_ptr(a) as *const u8 as usize,
+            ByteArray(a) => Rc::as_ptr(a) as *const u8 as usize,
+            List(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Tuple(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Dict(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Set(a) => Rc::as_ptr(a) as *const u8 as usize,
+            FrozenSet(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Range(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Slice(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Function(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Builtin(a) => Rc::as_ptr(a) as *const u8 as usize,
+            BoundMethod(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Class(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Instance(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Generator(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Iterator(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Module(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Property(a) => Rc::as_ptr(a) as *const u8 as usize,
+            StaticMethod(a) => Rc::as_ptr(a) as *const u8 as usize,
+            ClassMethod(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Super(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Native(a) => Rc::as_ptr(a) as *const u8 as usize,
+        };
+        (p >> 3) ^ id_key()
+    }
+
+    /// The Python type name, as in error messages (`'NoneType'`, `'int'`, ...).
+    /// For instances, the class name.
+    pub fn type_name(&self) -> Rc<str> {
+        match self {
+            Value::Instance(i) => i.class.name.clone(),
+            Value::Native(n) => n.type_name().into(),
+            _ => self.builtin_type_name().into(),
+        }
+    }
+
+    pub fn builtin_type_name(&self) -> &'static str {
+        use Value::*;
+        match self {
+            None => "NoneType",
+            NotImplemented => "NotImplementedType",
+            Ellipsis => "ellipsis",
+            Bool(_) => "bool",
+            Int(_) | BigInt(_) => "int",
+            Float(_) => "float",
+            Str(_) => "str",
+            Bytes(_) => "bytes",
+            ByteArray(_) => "bytearray",
+            List(_) => "list",
+            Tuple(_) => "tuple",
+            Dict(_) => "dict",
+            Set(_) => "set",
+            FrozenSet(_) => "frozenset",
+            Range(_) => "range",
+            Slice(_) => "slice",
+            Function(_) => "function",
+            Builtin(b) => {
+                if b.bound.is_some() {
+                    "builtin_function_or_method"
+                } else {
+                    "builtin_function_or_method"
+                }
+            }
+            BoundMethod(_) => "method",
+            Class(_) => "type",
+            Instance(_) => "object",
+            Generator(_) => "generator",
+            Iterator(it) => it.borrow().type_name(),
+            Module(_) => "module",
+            Property(_) => "property",
+            StaticMethod(_) => "staticmethod",
+            ClassMethod(_) => "classmethod",
+            Super(_) => "super",
+            Native(_) => "object",
+        }
+    }
+
+    /// Rough size in bytes of what this value keeps alive by itself, for the memory
+    /// budget's pre-checks (not a precise accounting).
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            Value::Bool(b) => Some(*b as i64),
+            _ => None,
+        }
+    }
+
+    pub fn as_pystr(&self) -> Option<&Rc<PyStr>> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+fn id_key() -> usize {
+    // A fixed odd key is enough: the point is that `id()` is not a usable address,
+    // not that it is secret.
+    0x5bd1_e995
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(i: i64) -> Value {
+        Value::Int(i)
+    }
+}
+
+impl From<usize> for Value {
+    fn from(i: usize) -> Value {
+        match i64::try_from(i) {
+            Ok(i) => Value::Int(i),
+            Err(_) => Value::from_bigint(BigInt::from(i)),
+        }
+    }
+}
+
+impl From<f64> for Value {
+    fn from(f: f64) -> Value {
+        Value::Float(f)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::str(s)
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::string(s)
+    }
+}
+
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::None => write!(f, "None"),
+            Value::Bool(b) => write!(f, "{}", if *b { "True" } else { "False" }),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::BigInt(i) => write!(f, "{i}"),
+            Value::Float(x) => write!(f, "{x:?}"),
+            Value::Str(s) => write!(f, "{:?}", s.as_str()),
+            Value::List(l) => f.debug_list().entries(l.borrow().iter()).finish(),
+            Value::Tuple(t) => f.debug_tuple("").field(&t).finish(),
+            other => write!(f, "<{}>", other.builtin_type_name()),
+        }
+    }
+}
