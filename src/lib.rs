@@ -5,4 +5,6 @@
 //! (the machine), `stdlib` (native modules). Everything here builds without async
 //! dependencies so that the interpreter embeds anywhere.
 
+pub mod builtins;
 pub mod syntax;
+pub mod values;

@@ -1,0 +1,2 @@
+pub mod float_repr;
+pub mod numparse;
