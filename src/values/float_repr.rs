@@ -42,12 +42,23 @@ pub enum DigitMode {
 /// ```
 #[must_use]
 pub fn float_repr(x: f64) -> String {
-    double_to_string(x, 'r', 0, DtoaFlags { add_dot_0: true, ..DtoaFlags::default() })
+    double_to_string(
+        x,
+        'r',
+        0,
+        DtoaFlags {
+            add_dot_0: true,
+            ..DtoaFlags::default()
+        },
+    )
 }
 
 /// Flags of `PyOS_double_to_string` (`Py_DTSF_*`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[allow(clippy::struct_excessive_bools, reason = "mirrors CPython's flag word one to one")]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "mirrors CPython's flag word one to one"
+)]
 pub struct DtoaFlags {
     /// `Py_DTSF_SIGN`: always write a sign.
     pub sign: bool,
@@ -62,7 +73,10 @@ pub struct DtoaFlags {
 /// Shortest round-trip digits of a finite non-negative float, via ryu.
 fn shortest_digits(x: f64) -> DecimalDigits {
     if x == 0.0 {
-        return DecimalDigits { digits: "0".to_owned(), decpt: 1 };
+        return DecimalDigits {
+            digits: "0".to_owned(),
+            decpt: 1,
+        };
     }
     let mut buf = ryu::Buffer::new();
     digits_from_text(buf.format_finite(x))
@@ -93,7 +107,10 @@ fn digits_from_text(text: &str) -> DecimalDigits {
 pub fn decimal_digits(x: f64, mode: DigitMode) -> DecimalDigits {
     let x = x.abs();
     if x == 0.0 {
-        return DecimalDigits { digits: "0".to_owned(), decpt: 1 };
+        return DecimalDigits {
+            digits: "0".to_owned(),
+            decpt: 1,
+        };
     }
     match mode {
         DigitMode::Shortest => shortest_digits(x),
@@ -104,7 +121,10 @@ pub fn decimal_digits(x: f64, mode: DigitMode) -> DecimalDigits {
         DigitMode::Fixed(n) => {
             let d = digits_from_text(&format!("{x:.n$}"));
             if d.digits.is_empty() {
-                DecimalDigits { digits: String::new(), decpt: -(n as i64) }
+                DecimalDigits {
+                    digits: String::new(),
+                    decpt: -(n as i64),
+                }
             } else {
                 d
             }
@@ -175,7 +195,11 @@ pub fn double_to_string(x: f64, format_code: char, precision: usize, flags: Dtoa
         }
         'f' => vdigits_end = decpt.saturating_add(precision),
         'g' => {
-            let limit = if flags.add_dot_0 { precision - 1 } else { precision };
+            let limit = if flags.add_dot_0 {
+                precision - 1
+            } else {
+                precision
+            };
             if decpt <= -4 || decpt > limit {
                 use_exp = true;
             }
@@ -219,7 +243,9 @@ pub fn double_to_string(x: f64, format_code: char, precision: usize, flags: Dtoa
         zeros(&mut out, -vdigits_start);
     }
     if 0 < decpt && decpt <= digits_len {
-        let split = usize::try_from(decpt).unwrap_or(digits.len()).min(digits.len());
+        let split = usize::try_from(decpt)
+            .unwrap_or(digits.len())
+            .min(digits.len());
         out.push_str(&digits[..split]);
         out.push('.');
         out.push_str(&digits[split..]);
@@ -294,15 +320,24 @@ mod tests {
     fn digits_modes_follow_dtoa() {
         assert_eq!(
             decimal_digits(0.001, DigitMode::Fixed(1)),
-            DecimalDigits { digits: String::new(), decpt: -1 }
+            DecimalDigits {
+                digits: String::new(),
+                decpt: -1
+            }
         );
         assert_eq!(
             decimal_digits(9.99, DigitMode::Significant(2)),
-            DecimalDigits { digits: "1".into(), decpt: 2 }
+            DecimalDigits {
+                digits: "1".into(),
+                decpt: 2
+            }
         );
         assert_eq!(
             decimal_digits(123.456, DigitMode::Shortest),
-            DecimalDigits { digits: "123456".into(), decpt: 3 }
+            DecimalDigits {
+                digits: "123456".into(),
+                decpt: 3
+            }
         );
     }
 }
