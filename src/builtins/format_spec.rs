@@ -55,7 +55,7 @@ impl FormatError {
     }
     #[cold]
     #[inline(never)]
-    fn memory() -> Self {
+    pub fn memory() -> Self {
         Self {
             kind: ErrorKind::MemoryError,
             message: String::new(),
@@ -2622,6 +2622,24 @@ mod tests {
                 let _ = format_str("h\u{e9}llo", &parsed, "str");
             }
         }
+    }
+
+    /// Precisions far past the 17 significant digits a double has: CPython
+    /// pads with the exact binary value's digits, then zeros.
+    #[test]
+    fn huge_precisions_match_cpython() {
+        let fmt = |x: f64, spec: &str| {
+            format_float(
+                x,
+                &parse_format_spec(spec, "float").expect("valid"),
+                "float",
+            )
+            .expect("formats")
+        };
+        assert_eq!(fmt(1.5, ".100000f").len(), 100_002);
+        assert_eq!(fmt(1.5, ".30e"), "1.500000000000000000000000000000e+00");
+        assert_eq!(fmt(1e-300, ".1000g").len(), 756);
+        assert!(fmt(5e-324, ".1000g").ends_with("65625e-324"));
     }
 
     #[test]

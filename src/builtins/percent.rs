@@ -14,6 +14,7 @@
 
 use num_bigint::{BigInt, Sign};
 
+use crate::builtins::format_spec::FormatError;
 use crate::values::float_repr::{DtoaFlags, double_to_string};
 
 /// `TypeError` when the tuple runs out.
@@ -44,8 +45,8 @@ pub fn real_number_required(conv: char, type_name: &str) -> String {
     format!("%{conv} format: a real number is required, not {type_name}")
 }
 
-/// Widths and precisions above this are refused (a sandbox limit CPython
-/// does not have): the caller raises `MemoryError`.
+/// Widths and precisions above this are refused with a `MemoryError` (a
+/// sandbox limit CPython does not have).
 pub const PERCENT_SIZE_LIMIT: usize = 1 << 26;
 
 /// A width or precision: digits in the format, or `*` (taken from the arguments).
@@ -292,6 +293,13 @@ pub fn check_conversion(spec: &PercentSpec) -> Result<(), String> {
     }
 }
 
+fn check_size(spec: &PercentSpec) -> Result<(), FormatError> {
+    if spec.too_large() {
+        return Err(FormatError::memory());
+    }
+    Ok(())
+}
+
 /// CPython's `unicode_format_arg_output`: sign, `0x`/`0o` prefix, padding.
 /// `numeric` is CPython's `arg->sign`: true for the number conversions.
 fn output(body: &str, spec: &PercentSpec, numeric: bool) -> String {
@@ -362,7 +370,11 @@ fn output(body: &str, spec: &PercentSpec, numeric: bool) -> String {
 /// `%d %i %u %o %x %X` of an int (the caller has already turned floats and
 /// `__index__`/`__int__` objects into one).
 #[must_use]
-pub fn percent_int(value: &BigInt, spec: &PercentSpec) -> String {
+///
+/// # Errors
+/// `MemoryError` past [`PERCENT_SIZE_LIMIT`].
+pub fn percent_int(value: &BigInt, spec: &PercentSpec) -> Result<String, FormatError> {
+    check_size(spec)?;
     let (radix, prefix) = match spec.conv {
         'o' => (8, "0o"),
         'x' => (16, "0x"),
@@ -378,25 +390,33 @@ pub fn percent_int(value: &BigInt, spec: &PercentSpec) -> String {
     }
     let sign = if value.sign() == Sign::Minus { "-" } else { "" };
     let prefix = if spec.flags.alt { prefix } else { "" };
-    output(&format!("{sign}{prefix}{digits}"), spec, true)
+    Ok(output(&format!("{sign}{prefix}{digits}"), spec, true))
 }
 
 /// `%e %E %f %F %g %G` of a float (default precision 6).
 #[must_use]
-pub fn percent_float(value: f64, spec: &PercentSpec) -> String {
+///
+/// # Errors
+/// `MemoryError` past [`PERCENT_SIZE_LIMIT`].
+pub fn percent_float(value: f64, spec: &PercentSpec) -> Result<String, FormatError> {
+    check_size(spec)?;
     let flags = DtoaFlags {
         alt: spec.flags.alt,
         ..DtoaFlags::default()
     };
     let body = double_to_string(value, spec.conv, spec.precision().unwrap_or(6), flags);
-    output(&body, spec, true)
+    Ok(output(&body, spec, true))
 }
 
 /// `%s %r %a` of the already converted text (precision truncates), and
 /// `%c` of the one-character text (precision ignored).
 #[must_use]
-pub fn percent_str(text: &str, spec: &PercentSpec) -> String {
-    output(text, spec, false)
+///
+/// # Errors
+/// `MemoryError` past [`PERCENT_SIZE_LIMIT`].
+pub fn percent_str(text: &str, spec: &PercentSpec) -> Result<String, FormatError> {
+    check_size(spec)?;
+    Ok(output(text, spec, false))
 }
 
 #[cfg(test)]
@@ -411,7 +431,7 @@ mod tests {
     }
 
     fn int(fmt: &str, v: &str) -> String {
-        percent_int(&v.parse().expect("decimal"), &spec_of(fmt))
+        percent_int(&v.parse().expect("decimal"), &spec_of(fmt)).expect("within the size limit")
     }
 
     #[test]
@@ -566,7 +586,11 @@ mod tests {
             ("%E", 1e16, "1.000000E+16"),
         ];
         for (fmt, v, want) in cases {
-            assert_eq!(percent_float(v, &spec_of(fmt)), want, "{fmt:?} % {v}");
+            assert_eq!(
+                percent_float(v, &spec_of(fmt)).expect("within the size limit"),
+                want,
+                "{fmt:?} % {v}"
+            );
         }
     }
 
@@ -585,7 +609,11 @@ mod tests {
             ("%s", "", ""),
         ];
         for (fmt, v, want) in cases {
-            assert_eq!(percent_str(v, &spec_of(fmt)), want, "{fmt:?} % {v:?}");
+            assert_eq!(
+                percent_str(v, &spec_of(fmt)).expect("within the size limit"),
+                want,
+                "{fmt:?} % {v:?}"
+            );
         }
     }
 
@@ -593,10 +621,16 @@ mod tests {
     fn stars_apply_like_cpython() {
         let mut spec = spec_of("%*d");
         spec.apply_star_width(-5);
-        assert_eq!(percent_int(&BigInt::from(1), &spec), "1    ");
+        assert_eq!(
+            percent_int(&BigInt::from(1), &spec).expect("within the size limit"),
+            "1    "
+        );
         let mut spec = spec_of("%.*f");
         spec.apply_star_precision(-3);
-        assert_eq!(percent_float(1.5, &spec), "2");
+        assert_eq!(
+            percent_float(1.5, &spec).expect("within the size limit"),
+            "2"
+        );
     }
 
     #[test]
@@ -618,14 +652,23 @@ mod tests {
                 if let PercentPiece::Conversion(mut spec) = piece {
                     spec.apply_star_width(3);
                     spec.apply_star_precision(2);
-                    if spec.too_large() || check_conversion(&spec).is_err() {
+                    if check_conversion(&spec).is_err() {
                         continue;
                     }
-                    assert!(!percent_float(f64::INFINITY, &spec).is_empty());
-                    let _ = percent_int(&BigInt::from(-42), &spec);
-                    let _ = percent_float(-0.0, &spec);
-                    let s = percent_str("x", &spec);
+                    assert!(
+                        !percent_float(f64::INFINITY, &spec)
+                            .expect("within the size limit")
+                            .is_empty()
+                    );
+                    let _ = percent_int(&BigInt::from(-42), &spec).expect("within the size limit");
+                    let _ = percent_float(-0.0, &spec).expect("within the size limit");
+                    let s = percent_str("x", &spec).expect("within the size limit");
                     assert!(s.chars().count() >= 1);
+                    spec.width = Some(Width::Fixed(usize::MAX));
+                    assert!(
+                        percent_str("x", &spec).is_err(),
+                        "a huge width is refused, not allocated"
+                    );
                 }
             }
         }
@@ -649,13 +692,14 @@ mod table_tests {
                 other => panic!("{fmt:?} parsed to {other:?}"),
             };
             let got = match kind {
-                "i" => percent_int(&value.parse().expect("decimal"), &spec),
+                "i" => percent_int(&value.parse().expect("decimal"), &spec)
+                    .expect("within the size limit"),
                 "f" => {
                     let bits =
                         u64::from_str_radix(value.trim_start_matches("0x"), 16).expect("hex bits");
-                    percent_float(f64::from_bits(bits), &spec)
+                    percent_float(f64::from_bits(bits), &spec).expect("within the size limit")
                 }
-                _ => percent_str(value, &spec),
+                _ => percent_str(value, &spec).expect("within the size limit"),
             };
             if got != want {
                 failures.push(format!("{fmt:?} % {value}: got {got:?}, want {want:?}"));

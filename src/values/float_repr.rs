@@ -102,6 +102,11 @@ fn digits_from_text(text: &str) -> DecimalDigits {
     DecimalDigits { digits, decpt }
 }
 
+/// More significant digits than any double's exact decimal expansion has (767).
+const EXACT_SIGNIFICANT_DIGITS: usize = 800;
+/// More fraction digits than any double's exact decimal expansion has (1074).
+const EXACT_FRACTION_DIGITS: usize = 1100;
+
 /// dtoa for a finite, non-negative float.
 #[must_use]
 pub fn decimal_digits(x: f64, mode: DigitMode) -> DecimalDigits {
@@ -115,11 +120,16 @@ pub fn decimal_digits(x: f64, mode: DigitMode) -> DecimalDigits {
     match mode {
         DigitMode::Shortest => shortest_digits(x),
         DigitMode::Significant(n) => {
-            let n = n.max(1);
+            // Rust's formatter panics past a precision of 65535. A double's
+            // exact decimal value has at most 767 significant digits, so
+            // asking for more only adds the zeros that are stripped anyway.
+            let n = n.clamp(1, EXACT_SIGNIFICANT_DIGITS);
             digits_from_text(&format!("{:.*e}", n - 1, x))
         }
         DigitMode::Fixed(n) => {
-            let d = digits_from_text(&format!("{x:.n$}"));
+            // At most 1074 digits after the point are ever non-zero.
+            let capped = n.min(EXACT_FRACTION_DIGITS);
+            let d = digits_from_text(&format!("{x:.capped$}"));
             if d.digits.is_empty() {
                 DecimalDigits {
                     digits: String::new(),
@@ -314,6 +324,26 @@ mod tests {
         for &(x, want) in cases {
             assert_eq!(float_repr(x), want, "repr of {x:e}");
         }
+    }
+
+    #[test]
+    fn precisions_past_rusts_formatter_limit_do_not_panic() {
+        let f = double_to_string(5e-324, 'f', 100_000, DtoaFlags::default());
+        assert_eq!(f.len(), 100_002);
+        assert!(f.starts_with("0.000") && f[2..].contains("494065645841246544"));
+        let e = double_to_string(0.1, 'e', 70_000, DtoaFlags::default());
+        assert!(e.starts_with("1.000000000000000055511151231257827") && e.ends_with("0e-01"));
+        assert_eq!(e.len(), 70_006);
+        let g = double_to_string(
+            0.1,
+            'g',
+            70_000,
+            DtoaFlags {
+                alt: true,
+                ..DtoaFlags::default()
+            },
+        );
+        assert_eq!(g.len(), 70_002);
     }
 
     #[test]

@@ -106,6 +106,27 @@ pub fn py_str_repr(s: &str) -> String {
     out
 }
 
+/// `ascii(obj)` from `repr(obj)`: every non-ASCII character escaped as
+/// `\xhh`, `\uhhhh` or `\Uhhhhhhhh` (what `%a` and `ascii()` do).
+///
+/// ```
+/// use garter::values::numparse::{ascii_escape, py_str_repr};
+/// assert_eq!(ascii_escape(&py_str_repr("h\u{e9}\u{1F600}")), "'h\\xe9\\U0001f600'");
+/// ```
+#[must_use]
+pub fn ascii_escape(repr: &str) -> String {
+    let mut out = String::with_capacity(repr.len());
+    for c in repr.chars() {
+        match c as u32 {
+            0..0x80 => out.push(c),
+            n @ 0x80..0x100 => out.push_str(&format!("\\x{n:02x}")),
+            n @ 0x100..0x1_0000 => out.push_str(&format!("\\u{n:04x}")),
+            n => out.push_str(&format!("\\U{n:08x}")),
+        }
+    }
+    out
+}
+
 /// CPython's `_PyUnicode_TransformDecimalAndSpaceToASCII`: Unicode spaces
 /// become ' ', Unicode digits their ASCII digit; the first other non-ASCII
 /// character becomes '?' and ends the text (it can only be an error).
@@ -794,6 +815,14 @@ mod tests {
                 (g, w) => panic!("float({s:?}): got {g:?}, want {w:?}"),
             }
         }
+    }
+
+    #[test]
+    fn ascii_matches_cpython() {
+        assert_eq!(
+            ascii_escape(&py_str_repr("h\u{e9}llo \u{1F600} \u{200b} \u{7f} 'q'")),
+            r#""h\xe9llo \U0001f600 \u200b \x7f 'q'""#
+        );
     }
 
     #[test]
