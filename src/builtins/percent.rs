@@ -369,7 +369,6 @@ fn output(body: &str, spec: &PercentSpec, numeric: bool) -> String {
 
 /// `%d %i %u %o %x %X` of an int (the caller has already turned floats and
 /// `__index__`/`__int__` objects into one).
-#[must_use]
 ///
 /// # Errors
 /// `MemoryError` past [`PERCENT_SIZE_LIMIT`].
@@ -394,7 +393,6 @@ pub fn percent_int(value: &BigInt, spec: &PercentSpec) -> Result<String, FormatE
 }
 
 /// `%e %E %f %F %g %G` of a float (default precision 6).
-#[must_use]
 ///
 /// # Errors
 /// `MemoryError` past [`PERCENT_SIZE_LIMIT`].
@@ -410,7 +408,6 @@ pub fn percent_float(value: f64, spec: &PercentSpec) -> Result<String, FormatErr
 
 /// `%s %r %a` of the already converted text (precision truncates), and
 /// `%c` of the one-character text (precision ignored).
-#[must_use]
 ///
 /// # Errors
 /// `MemoryError` past [`PERCENT_SIZE_LIMIT`].
