@@ -68,6 +68,11 @@ pub fn is_printable(c: char) -> bool {
     )
 }
 
+fn push_fmt(out: &mut String, args: std::fmt::Arguments<'_>) {
+    // Writing into a String cannot fail.
+    let _ = std::fmt::Write::write_fmt(out, args);
+}
+
 /// CPython's `repr(str)`: single quotes unless the text has `'` and no `"`;
 /// `\\`, `\n`, `\r`, `\t` and the quote escaped; other non-printables as
 /// `\xhh`, `\uhhhh` or `\Uhhhhhhhh`.
@@ -97,9 +102,9 @@ pub fn py_str_repr(s: &str) -> String {
                 out.push(c);
             }
             c if is_printable(c) => out.push(c),
-            c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if (c as u32) < 0x1_0000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push_str(&format!("\\U{:08x}", c as u32)),
+            c if (c as u32) < 0x100 => push_fmt(&mut out, format_args!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x1_0000 => push_fmt(&mut out, format_args!("\\u{:04x}", c as u32)),
+            c => push_fmt(&mut out, format_args!("\\U{:08x}", c as u32)),
         }
     }
     out.push(quote);
@@ -119,9 +124,9 @@ pub fn ascii_escape(repr: &str) -> String {
     for c in repr.chars() {
         match c as u32 {
             0..0x80 => out.push(c),
-            n @ 0x80..0x100 => out.push_str(&format!("\\x{n:02x}")),
-            n @ 0x100..0x1_0000 => out.push_str(&format!("\\u{n:04x}")),
-            n => out.push_str(&format!("\\U{n:08x}")),
+            n @ 0x80..0x100 => push_fmt(&mut out, format_args!("\\x{n:02x}")),
+            n @ 0x100..0x1_0000 => push_fmt(&mut out, format_args!("\\u{n:04x}")),
+            n => push_fmt(&mut out, format_args!("\\U{n:08x}")),
         }
     }
     out
