@@ -5,4 +5,14 @@
 //! (the machine), `stdlib` (native modules). Everything here builds without async
 //! dependencies so that the interpreter embeds anywhere.
 
+pub mod builtins;
+pub mod compile;
+pub mod policy;
+pub mod session;
+pub mod stdlib;
 pub mod syntax;
+pub mod values;
+pub mod vm;
+
+pub use policy::Policy;
+pub use session::{RunOutcome, Session};

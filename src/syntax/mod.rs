@@ -11,5 +11,8 @@ pub use error::{LineIndex, SyntaxError, SyntaxErrorKind};
 /// Parses one module of Python source.
 pub fn parse(source: &str) -> Result<ast::Module, SyntaxError> {
     let _ = source;
-    Err(SyntaxError::syntax("the parser is not built yet", ast::Span::default()))
+    Err(SyntaxError::syntax(
+        "the parser is not built yet",
+        ast::Span::default(),
+    ))
 }

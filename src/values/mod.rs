@@ -7,7 +7,9 @@
 
 pub mod dict;
 pub mod exception;
+pub mod float_repr;
 pub mod hash;
+pub mod numparse;
 pub mod object;
 pub mod set;
 pub mod str;

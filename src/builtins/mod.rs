@@ -1,0 +1,2 @@
+pub mod format_spec;
+pub mod percent;
