@@ -1,2 +1,64 @@
+//! Builtin functions and the methods of builtin types, plus the formatting shared by
+//! `format()`, `str.format`, f-strings and `%`.
+
+pub mod constructors;
 pub mod format_spec;
+pub mod functions;
+pub mod object_methods;
 pub mod percent;
+pub mod repr;
+pub mod types;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+pub use types::{add_methods, native, Types};
+
+use crate::values::*;
+
+/// Builds the `builtins` namespace of a session, and registers the methods of the
+/// builtin types on `types`.
+pub fn make_builtins_module(types: &Types) -> Rc<Module> {
+    object_methods::register(types);
+    let mut m = Attrs::default();
+    functions::register(&mut m);
+    let classes: &[(&str, &Rc<Class>)] = &[
+        ("object", &types.object),
+        ("type", &types.type_),
+        ("int", &types.int),
+        ("bool", &types.bool),
+        ("float", &types.float),
+        ("str", &types.str),
+        ("bytes", &types.bytes),
+        ("bytearray", &types.bytearray),
+        ("list", &types.list),
+        ("tuple", &types.tuple),
+        ("dict", &types.dict),
+        ("set", &types.set),
+        ("frozenset", &types.frozenset),
+        ("range", &types.range),
+        ("slice", &types.slice),
+        ("property", &types.property),
+        ("staticmethod", &types.staticmethod),
+        ("classmethod", &types.classmethod),
+        ("super", &types.super_),
+    ];
+    for (name, c) in classes {
+        m.insert((*name).into(), Value::Class((*c).clone()));
+    }
+    for &k in ExcKind::ALL {
+        m.insert(k.name().into(), Value::Class(types.exc[k.index()].clone()));
+    }
+    m.insert("EnvironmentError".into(), Value::Class(types.exc[ExcKind::OSError.index()].clone()));
+    m.insert("IOError".into(), Value::Class(types.exc[ExcKind::OSError.index()].clone()));
+    m.insert("None".into(), Value::None);
+    m.insert("Ellipsis".into(), Value::Ellipsis);
+    m.insert("NotImplemented".into(), Value::NotImplemented);
+    m.insert("__name__".into(), Value::str("__main__"));
+    Rc::new(Module { name: "builtins".into(), attrs: RefCell::new(m) })
+}
+
+/// Methods of the builtin types, one file per type family.
+pub(crate) fn functions_for_types(t: &Types) {
+    let _ = t;
+}

@@ -565,7 +565,7 @@ impl<'a, 'g> Compiler<'a, 'g> {
         Ok(())
     }
 
-    fn aug_assign(&mut self, target: &Expr, op: BinOp, value: &Expr) -> Result<(), SyntaxError> {
+    fn aug_assign(&mut self, target: &'a Expr, op: BinOp, value: &'a Expr) -> Result<(), SyntaxError> {
         match &target.kind {
             ExprKind::Name(n) => {
                 self.load_name(n);
@@ -599,7 +599,7 @@ impl<'a, 'g> Compiler<'a, 'g> {
         Ok(())
     }
 
-    fn store_target(&mut self, t: &Expr) -> Result<(), SyntaxError> {
+    fn store_target(&mut self, t: &'a Expr) -> Result<(), SyntaxError> {
         match &t.kind {
             ExprKind::Name(n) => self.store_name(n),
             ExprKind::Attribute { value, attr } => {
@@ -641,7 +641,7 @@ impl<'a, 'g> Compiler<'a, 'g> {
         Ok(())
     }
 
-    fn delete_target(&mut self, t: &Expr) -> Result<(), SyntaxError> {
+    fn delete_target(&mut self, t: &'a Expr) -> Result<(), SyntaxError> {
         match &t.kind {
             ExprKind::Name(n) => self.delete_name(n),
             ExprKind::Attribute { value, attr } => {

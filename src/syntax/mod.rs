@@ -5,6 +5,7 @@
 
 pub mod ast;
 pub mod error;
+pub mod report;
 
 pub use error::{LineIndex, SyntaxError, SyntaxErrorKind};
 

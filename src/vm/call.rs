@@ -436,8 +436,8 @@ impl Vm {
         throw: Option<PyErr>,
     ) -> PyResult<Delegated> {
         let frame = {
-            let mut gen = g.try_borrow_mut().map_err(|_| PyErr::value_error("generator already executing"))?;
-            match gen.state {
+            let mut generator = g.try_borrow_mut().map_err(|_| PyErr::value_error("generator already executing"))?;
+            match generator.state {
                 GenState::Running => return Err(PyErr::value_error("generator already executing")),
                 GenState::Done => {
                     return match throw {
@@ -450,24 +450,24 @@ impl Vm {
                         return Err(PyErr::type_error("can't send non-None value to a just-started generator"));
                     }
                     if throw.is_some() {
-                        gen.state = GenState::Done;
-                        gen.frame = None;
+                        generator.state = GenState::Done;
+                        generator.frame = None;
                         return Err(throw.expect("checked just above"));
                     }
                 }
                 GenState::Suspended => {}
             }
-            let mut frame = gen.frame.take().expect("a suspended generator keeps its frame");
-            if gen.state == GenState::Suspended && throw.is_none() {
+            let mut frame = generator.frame.take().expect("a suspended generator keeps its frame");
+            if generator.state == GenState::Suspended && throw.is_none() {
                 frame.stack.push(sent);
             }
-            gen.state = GenState::Running;
+            generator.state = GenState::Running;
             frame
         };
         if self.native_depth >= self.policy.max_native_depth || self.depth >= self.policy.max_recursion {
-            let mut gen = g.borrow_mut();
-            gen.frame = Some(frame);
-            gen.state = GenState::Suspended;
+            let mut generator = g.borrow_mut();
+            generator.frame = Some(frame);
+            generator.state = GenState::Suspended;
             return Err(PyErr::new(ExcKind::RecursionError, "maximum recursion depth exceeded"));
         }
         self.native_depth += 1;
@@ -475,22 +475,22 @@ impl Vm {
         let (frame, r) = self.execute(frame, throw);
         self.depth -= 1;
         self.native_depth -= 1;
-        let mut gen = g.borrow_mut();
+        let mut generator = g.borrow_mut();
         match r {
             Ok(Exit::Yield(v)) => {
-                gen.frame = Some(frame);
-                gen.state = GenState::Suspended;
+                generator.frame = Some(frame);
+                generator.state = GenState::Suspended;
                 Ok(Delegated::Yielded(v))
             }
             Ok(Exit::Return(v)) => {
-                gen.state = GenState::Done;
-                drop(gen);
+                generator.state = GenState::Done;
+                drop(generator);
                 self.free_frame(frame);
                 Ok(Delegated::Done(v))
             }
             Err(e) => {
-                gen.state = GenState::Done;
-                drop(gen);
+                generator.state = GenState::Done;
+                drop(generator);
                 self.free_frame(frame);
                 if self.err_is(&e, ExcKind::StopIteration) {
                     return Err(PyErr::runtime_error("generator raised StopIteration"));
@@ -505,9 +505,9 @@ impl Vm {
         let state = g.borrow().state;
         match state {
             GenState::Created => {
-                let mut gen = g.borrow_mut();
-                gen.state = GenState::Done;
-                gen.frame = None;
+                let mut generator = g.borrow_mut();
+                generator.state = GenState::Done;
+                generator.frame = None;
                 Ok(())
             }
             GenState::Done => Ok(()),

@@ -19,9 +19,13 @@ use std::time::Instant;
 
 pub use exc::format_exception_line;
 pub use frame::{Block, Frame, Globals};
-pub use interp::Exit;
+pub use interp::{Delegated, Exit};
+pub use ops::{float_divmod, to_bigint, to_f64};
+pub use attr::no_attribute;
+pub use iter::not_iterable;
 
 use crate::builtins::Types;
+use crate::compile::Code;
 use crate::policy::Policy;
 use crate::values::*;
 
@@ -51,6 +55,8 @@ pub struct Vm {
     pub frames: Vec<Box<Frame>>,
     frame_pool: Vec<Box<Frame>>,
     pub filename: Rc<str>,
+    /// Identities of containers being repr'd (for `[...]`).
+    pub repr_stack: Vec<usize>,
 }
 
 impl Vm {
@@ -74,6 +80,7 @@ impl Vm {
             frames: Vec::new(),
             frame_pool: Vec::new(),
             filename: "<string>".into(),
+            repr_stack: Vec::new(),
         }
     }
 

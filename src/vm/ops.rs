@@ -274,7 +274,7 @@ impl Vm {
                     r
                 }
             }
-            _ => return Ok(None),
+            _ => return Ok(Option::None),
         }))
     }
 
@@ -629,11 +629,11 @@ impl Vm {
                     (Float(x), Float(y)) => x.partial_cmp(y),
                     (Float(x), _) => cmp_float_int(*x, b),
                     (_, Float(y)) => cmp_float_int(*y, a).map(Ordering::reverse),
-                    _ => None,
+                    _ => Option::None,
                 };
                 return Ok(match r {
                     Some(o) => ord_matches(o, op),
-                    None => false,
+                    Option::None => false,
                 });
             }
             (Str(x), Str(y)) => Some(x.as_str().cmp(y.as_str())),
@@ -664,7 +664,7 @@ impl Vm {
                     _ => false,
                 });
             }
-            _ => None,
+            _ => Option::None,
         };
         if let Some(o) = ord {
             return Ok(ord_matches(o, op));
