@@ -33,7 +33,11 @@ pub struct SyntaxError {
 
 impl SyntaxError {
     pub fn new(kind: SyntaxErrorKind, message: impl Into<String>, span: Span) -> SyntaxError {
-        SyntaxError { kind, message: message.into(), span }
+        SyntaxError {
+            kind,
+            message: message.into(),
+            span,
+        }
     }
 
     pub fn syntax(message: impl Into<String>, span: Span) -> SyntaxError {
@@ -80,8 +84,16 @@ impl LineIndex {
 
     /// Byte range of a 1-based line, without its line end.
     pub fn line_range(&self, source: &str, line: usize) -> std::ops::Range<usize> {
-        let start = self.line_starts.get(line - 1).copied().unwrap_or(source.len() as u32) as usize;
-        let mut end = self.line_starts.get(line).copied().map_or(source.len(), |e| e as usize);
+        let start = self
+            .line_starts
+            .get(line - 1)
+            .copied()
+            .unwrap_or(source.len() as u32) as usize;
+        let mut end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .map_or(source.len(), |e| e as usize);
         let bytes = source.as_bytes();
         while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
             end -= 1;
