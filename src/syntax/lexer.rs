@@ -497,7 +497,7 @@ pub fn scan_string(
             let msg = if triple {
                 format!(
                     "unterminated triple-quoted string literal (detected at line {})",
-                    line_of(src, src.len())
+                    line_of(src, src.len().saturating_sub(1))
                 )
             } else {
                 format!(
@@ -962,6 +962,16 @@ pub fn tokenize(full: &str, range: std::ops::Range<usize>, in_brackets: bool) ->
                 break;
             }
         };
+        let tok = match tok {
+            Tok::Str(mut st) if base > 0 => {
+                if let StrTok::F { start, end, .. } = &mut *st {
+                    *start += base;
+                    *end += base;
+                }
+                Tok::Str(st)
+            }
+            other => other,
+        };
         match tok {
             Tok::PhysicalNewline => {
                 if brackets.is_empty() && !at_line_start && !in_brackets {
@@ -1271,4 +1281,376 @@ fn matching_close(toks: &[Spanned], open: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// One token per line, `line:col KIND`, for golden files and debugging.
+pub fn dump(source: &str) -> String {
+    let toks = tokenize(source, 0..source.len(), false);
+    let index = super::error::LineIndex::new(source);
+    let mut out = String::new();
+    for (s, t, _) in &toks.tokens {
+        let (line, col) = index.line_col(*s as u32);
+        let text = match t {
+            Tok::Name(n) => format!("Name({n})"),
+            Tok::Number(n) => format!("{n:?}"),
+            Tok::Str(s) => format!("{s:?}"),
+            other => format!("{other:?}"),
+        };
+        out.push_str(&format!("{line}:{col} {text}\n"));
+    }
+    if let Some(e) = toks.error {
+        let (line, col) = index.line_col(e.span.start);
+        out.push_str(&format!(
+            "{line}:{col} error {}: {}\n",
+            e.kind.name(),
+            e.message
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(src: &str) -> Vec<String> {
+        let t = tokenize(src, 0..src.len(), false);
+        assert!(t.error.is_none(), "unexpected error {:?}", t.error);
+        t.tokens
+            .iter()
+            .map(|(_, t, _)| match t {
+                Tok::Name(n) => n.to_string(),
+                Tok::Newline => "NL".into(),
+                Tok::Indent => "IN".into(),
+                Tok::Dedent => "DE".into(),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    fn lex_error(src: &str) -> SyntaxError {
+        tokenize(src, 0..src.len(), false).error.expect("an error")
+    }
+
+    fn num(src: &str) -> Num {
+        match tokenize(src, 0..src.len(), false).tokens.into_iter().next() {
+            Some((_, Tok::Number(n), _)) => n,
+            other => panic!("not a number: {other:?}"),
+        }
+    }
+
+    fn string(src: &str) -> StrTok {
+        match tokenize(src, 0..src.len(), false).tokens.into_iter().next() {
+            Some((_, Tok::Str(s), _)) => *s,
+            other => panic!("not a string: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn integers_in_every_base() {
+        assert_eq!(num("42"), Num::Int(42));
+        assert_eq!(num("1_000_000"), Num::Int(1_000_000));
+        assert_eq!(num("0x_ff"), Num::Int(255));
+        assert_eq!(num("0XFF"), Num::Int(255));
+        assert_eq!(num("0o17"), Num::Int(15));
+        assert_eq!(num("0b1010"), Num::Int(10));
+        assert_eq!(num("00"), Num::Int(0));
+        assert_eq!(num("0_0"), Num::Int(0));
+    }
+
+    #[test]
+    fn big_integers_become_bigint() {
+        let Num::BigInt(v) = num("123456789012345678901234567890") else {
+            panic!()
+        };
+        assert_eq!(v.to_string(), "123456789012345678901234567890");
+        let Num::BigInt(v) = num("0xffffffffffffffffffff") else {
+            panic!()
+        };
+        assert_eq!(v.to_string(), "1208925819614629174706175");
+        assert_eq!(num("9223372036854775807"), Num::Int(i64::MAX));
+    }
+
+    #[test]
+    fn floats_in_every_form() {
+        assert_eq!(num("1."), Num::Float(1.0));
+        assert_eq!(num(".5"), Num::Float(0.5));
+        assert_eq!(num("1e-3"), Num::Float(0.001));
+        assert_eq!(num("1E+3"), Num::Float(1000.0));
+        assert_eq!(num("1_0.2_5"), Num::Float(10.25));
+        assert_eq!(num("09.5"), Num::Float(9.5));
+        assert_eq!(num("1e1_0"), Num::Float(1e10));
+    }
+
+    #[test]
+    fn bad_numbers_are_worded_as_cpython() {
+        assert_eq!(lex_error("2nd = 1").message, "invalid decimal literal");
+        assert_eq!(
+            lex_error("x = 012").message,
+            "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers"
+        );
+        assert_eq!(
+            lex_error("x = 1j").message,
+            "garter does not support complex numbers"
+        );
+        assert_eq!(
+            lex_error("x = 1.5J").message,
+            "garter does not support complex numbers"
+        );
+        assert_eq!(lex_error("x = 0x").message, "invalid hexadecimal literal");
+        assert_eq!(
+            lex_error("x = 0b12").message,
+            "invalid digit '2' in binary literal"
+        );
+        assert_eq!(lex_error("x = 1__0").message, "invalid decimal literal");
+        assert_eq!(lex_error("x = 1_").message, "invalid decimal literal");
+    }
+
+    #[test]
+    fn keywords_glued_to_numbers_still_lex() {
+        assert_eq!(
+            kinds("1if x else 2"),
+            ["Number(Int(1))", "If", "x", "Else", "Number(Int(2))", "NL"]
+        );
+    }
+
+    #[test]
+    fn string_prefixes_and_quotes() {
+        assert_eq!(string("'a'"), StrTok::Str("a".into()));
+        assert_eq!(string("\"a\""), StrTok::Str("a".into()));
+        assert_eq!(string("'''a\nb'''"), StrTok::Str("a\nb".into()));
+        assert_eq!(string("\"\"\"a\"b\"\"\""), StrTok::Str("a\"b".into()));
+        assert_eq!(string("u'x'"), StrTok::Str("x".into()));
+        assert_eq!(string("r'\\n'"), StrTok::Str("\\n".into()));
+        assert_eq!(string("R'\\n'"), StrTok::Str("\\n".into()));
+        assert_eq!(string("b'\\n'"), StrTok::Bytes(b"\n".to_vec()));
+        assert_eq!(string("rb'\\n'"), StrTok::Bytes(b"\\n".to_vec()));
+        assert_eq!(string("Br'\\n'"), StrTok::Bytes(b"\\n".to_vec()));
+        assert!(matches!(string("f'x'"), StrTok::F { raw: false, .. }));
+        assert!(matches!(string("rF'x'"), StrTok::F { raw: true, .. }));
+        assert!(matches!(string("Fr'x'"), StrTok::F { raw: true, .. }));
+    }
+
+    #[test]
+    fn escapes_as_cpython_decodes_them() {
+        assert_eq!(
+            decode_str(r#"\n\t\r\a\b\f\v\\\'\""#, false).unwrap(),
+            "\n\t\r\x07\x08\x0C\x0B\\'\""
+        );
+        assert_eq!(decode_str(r"\x41\101\0\7", false).unwrap(), "AA\0\x07");
+        assert_eq!(decode_str(r"\u00e9\U0001F600", false).unwrap(), "é😀");
+        assert_eq!(
+            decode_str(r"\N{BULLET}\N{LATIN SMALL LETTER A}", false).unwrap(),
+            "•a"
+        );
+        assert_eq!(decode_str(r"\d\w\ ", false).unwrap(), r"\d\w\ ");
+        assert_eq!(decode_str("a\\\nb", false).unwrap(), "ab");
+        assert_eq!(decode_str("a\r\nb\rc", false).unwrap(), "a\nb\nc");
+        assert!(
+            decode_str(r"\x4", false)
+                .unwrap_err()
+                .contains("truncated \\xXX escape")
+        );
+        assert!(
+            decode_str(r"\N{NO SUCH NAME}", false)
+                .unwrap_err()
+                .contains("unknown Unicode character name")
+        );
+        assert_eq!(
+            decode_bytes(r"\x41\101\u0041\d", false).unwrap(),
+            b"AA\\u0041\\d".to_vec()
+        );
+    }
+
+    #[test]
+    fn bytes_must_be_ascii() {
+        assert_eq!(
+            lex_error("b'caf\u{e9}'").message,
+            "bytes can only contain ASCII literal characters"
+        );
+    }
+
+    #[test]
+    fn unterminated_strings_report_their_start_line() {
+        let e = lex_error("x = 1\ny = 'abc\nz = 2\n");
+        assert_eq!(
+            e.message,
+            "unterminated string literal (detected at line 2)"
+        );
+        let e = lex_error("x = '''abc\n\n\n");
+        assert_eq!(
+            e.message,
+            "unterminated triple-quoted string literal (detected at line 3)"
+        );
+    }
+
+    #[test]
+    fn indentation_makes_indent_and_dedent() {
+        let k = kinds("if x:\n    y\n    z\nw\n");
+        assert_eq!(
+            k,
+            [
+                "If", "x", "Colon", "NL", "IN", "y", "NL", "z", "NL", "DE", "w", "NL"
+            ]
+        );
+    }
+
+    #[test]
+    fn blank_and_comment_lines_do_not_count() {
+        let k = kinds("if x:\n\n  # c\n        # deeper comment\n    y\n\n# end\n");
+        assert_eq!(k, ["If", "x", "Colon", "NL", "IN", "y", "NL", "DE"]);
+    }
+
+    #[test]
+    fn brackets_and_backslashes_join_lines() {
+        assert_eq!(
+            kinds("x = (1,\n  2)\n"),
+            [
+                "x",
+                "Equal",
+                "Lpar",
+                "Number(Int(1))",
+                "Comma",
+                "Number(Int(2))",
+                "Rpar",
+                "NL"
+            ]
+        );
+        assert_eq!(
+            kinds("x = 1 + \\\n  2\n"),
+            [
+                "x",
+                "Equal",
+                "Number(Int(1))",
+                "Plus",
+                "Number(Int(2))",
+                "NL"
+            ]
+        );
+    }
+
+    #[test]
+    fn every_line_ending_works() {
+        let want = ["if", "x", "Colon", "NL", "IN", "y", "NL", "DE"].map(|s| {
+            if s == "if" {
+                "If".to_string()
+            } else {
+                s.to_string()
+            }
+        });
+        assert_eq!(kinds("if x:\r\n  y\r\n"), want);
+        assert_eq!(kinds("if x:\r  y\r"), want);
+        assert_eq!(kinds("if x:\n  y"), want);
+    }
+
+    #[test]
+    fn final_dedents_close_every_block() {
+        assert_eq!(
+            kinds("if a:\n if b:\n  c"),
+            [
+                "If", "a", "Colon", "NL", "IN", "If", "b", "Colon", "NL", "IN", "c", "NL", "DE",
+                "DE"
+            ]
+        );
+    }
+
+    #[test]
+    fn tabs_and_spaces_compare_as_in_cpython() {
+        let e = lex_error("if x:\n    if y:\n\treturn 1\n");
+        assert_eq!(
+            (e.kind, e.message.as_str()),
+            (
+                SyntaxErrorKind::TabError,
+                "inconsistent use of tabs and spaces in indentation"
+            )
+        );
+        // A tab alone and eight spaces alone are each consistent.
+        assert!(tokenize("if x:\n\ty\n", 0..9, false).error.is_none());
+        assert!(tokenize("if x:\n        y\n", 0..16, false).error.is_none());
+    }
+
+    #[test]
+    fn unindent_must_match_an_outer_level() {
+        let e = lex_error("if x:\n    y\n  z\n");
+        assert_eq!(e.kind, SyntaxErrorKind::IndentationError);
+        assert_eq!(
+            e.message,
+            "unindent does not match any outer indentation level"
+        );
+    }
+
+    #[test]
+    fn brackets_must_match() {
+        assert_eq!(
+            lex_error("x = (1]\n").message,
+            "closing parenthesis ']' does not match opening parenthesis '('"
+        );
+        assert_eq!(
+            lex_error("x = (1,\n]\n").message,
+            "closing parenthesis ']' does not match opening parenthesis '(' on line 1"
+        );
+        assert_eq!(lex_error("x = 1)\n").message, "unmatched ')'");
+        assert_eq!(lex_error("x = [1,\n").message, "'[' was never closed");
+    }
+
+    #[test]
+    fn names_are_unicode_identifiers() {
+        assert_eq!(kinds("café = ñ"), ["café", "Equal", "ñ", "NL"]);
+        assert_eq!(
+            lex_error("x = “a”").message,
+            "invalid character '“' (U+201C)"
+        );
+        assert_eq!(
+            lex_error("x =\u{a0}1").message,
+            "invalid non-printable character U+00A0"
+        );
+        assert_eq!(
+            lex_error("x = a…b").message,
+            "invalid character '…' (U+2026)"
+        );
+    }
+
+    #[test]
+    fn match_and_case_are_keywords_only_as_statement_heads() {
+        let k = kinds("match x:\n    case 1:\n        pass\n");
+        assert_eq!(&k[..2], ["Match", "x"]);
+        assert_eq!(k[5], "Case");
+        assert_eq!(kinds("match = 1\n")[0], "match");
+        assert_eq!(kinds("match(x)\n")[0], "match");
+        assert_eq!(kinds("match.x = 1\n")[0], "match");
+        assert_eq!(kinds("case = 2\n")[0], "case");
+        assert_eq!(kinds("print(match, case)\n")[2], "match");
+    }
+
+    #[test]
+    fn parenthesised_with_items_get_their_own_token() {
+        assert_eq!(kinds("with (a as b, c):\n  pass\n")[1], "WithLpar");
+        assert_eq!(kinds("with (a, b) as c:\n  pass\n")[1], "Lpar");
+    }
+
+    #[test]
+    fn too_many_brackets_is_refused() {
+        let src = format!("x = {}1{}", "(".repeat(250), ")".repeat(250));
+        assert_eq!(lex_error(&src).message, "too many nested parentheses");
+        let ok = format!("x = {}1{}", "(".repeat(150), ")".repeat(150));
+        assert!(tokenize(&ok, 0..ok.len(), false).error.is_none());
+    }
+
+    #[test]
+    fn flat_data_is_not_deep() {
+        let src = format!("x = [{}]\n", "-1, ".repeat(100_000));
+        assert!(tokenize(&src, 0..src.len(), false).error.is_none());
+    }
+
+    #[test]
+    fn async_is_refused_by_name() {
+        assert_eq!(
+            lex_error("async def f(): pass").message,
+            "garter does not support async functions"
+        );
+        assert_eq!(
+            lex_error("async for x in y: pass").message,
+            "garter does not support async for"
+        );
+    }
 }

@@ -76,3 +76,6 @@ pub(crate) fn parse_field(ctx: &Ctx, start: usize, end: usize) -> Result<ast::Mo
     ctx.awaits.borrow_mut().extend(inner.awaits.into_inner());
     Ok(module)
 }
+
+#[cfg(test)]
+mod tests;

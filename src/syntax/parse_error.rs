@@ -183,7 +183,7 @@ fn unrecognized(
 
     let start = line_start(toks, idx);
     let head = toks.get(start).map(|t| &t.1);
-    let depth = bracket_depth(toks, start, idx);
+    let depth = bracket_depth(toks, start, idx) + i32::from(ctx.fstring_depth > 0);
 
     if let Some(Tok::Equal) = tok {
         if matches!(head, Some(Tok::If | Tok::Elif | Tok::While)) && depth == 0
