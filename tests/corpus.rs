@@ -14,7 +14,9 @@ fn shared() -> Option<PathBuf> {
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in rd.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -27,7 +29,9 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// CPython refuses to compile this case: its expected output says so.
 fn cpython_refuses(py: &Path) -> bool {
-    let Ok(dir) = std::fs::read_dir(py.parent().unwrap_or(Path::new("."))) else { return false };
+    let Ok(dir) = std::fs::read_dir(py.parent().unwrap_or(Path::new("."))) else {
+        return false;
+    };
     let stem = py.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     for e in dir.flatten() {
         let p = e.path();
@@ -35,7 +39,14 @@ fn cpython_refuses(py: &Path) -> bool {
         if same && p != py {
             if let Ok(text) = std::fs::read_to_string(&p) {
                 let tail = text.trim_end();
-                if ["<<raised SyntaxError>>", "<<raised IndentationError>>", "<<raised TabError>>"].iter().any(|m| tail.ends_with(m)) {
+                if [
+                    "<<raised SyntaxError>>",
+                    "<<raised IndentationError>>",
+                    "<<raised TabError>>",
+                ]
+                .iter()
+                .any(|m| tail.ends_with(m))
+                {
                     return true;
                 }
             }
@@ -61,12 +72,24 @@ fn every_corpus_program_cpython_compiles_parses() {
         if cpython_refuses(f) {
             continue;
         }
-        let Ok(src) = std::fs::read_to_string(f) else { continue };
+        let Ok(src) = std::fs::read_to_string(f) else {
+            continue;
+        };
         match garter::syntax::parse(&src) {
             Ok(_) => parsed += 1,
-            Err(e) => failures.push(format!("{}: {}", f.display(), garter::syntax::render("x", &src, &e))),
+            Err(e) => failures.push(format!(
+                "{}: {}",
+                f.display(),
+                garter::syntax::render("x", &src, &e)
+            )),
         }
     }
-    assert!(failures.is_empty(), "{} of {} failed:\n{}", failures.len(), files.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} failed:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
     assert!(parsed > 400, "only {parsed} parsed");
 }

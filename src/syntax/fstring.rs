@@ -84,6 +84,9 @@ fn parse_parts(
                 lit_start = i;
                 continue;
             }
+            if level >= MAX_SPEC_NESTING {
+                return Err(ferr("f-string: expressions nested too deeply", i));
+            }
             flush(parts, lit_start, i)?;
             i = parse_field(ctx, raw, i + 1, end, level, parts)?;
             lit_start = i;
@@ -265,9 +268,6 @@ fn parse_field(
     }
     let mut format_spec = None;
     if i < end && b[i] == b':' {
-        if level + 1 > MAX_SPEC_NESTING - 1 && level > 0 {
-            return Err(ferr("f-string: expressions nested too deeply", i));
-        }
         let mut spec = Vec::new();
         let mut p = i + 1;
         parse_parts(ctx, raw, &mut p, end, level + 1, &mut spec)?;

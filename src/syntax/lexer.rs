@@ -877,6 +877,61 @@ impl DepthGauge {
     }
 }
 
+/// CPython's two columns for the indentation before `pos`: tabs to 8 and tabs to 1.
+fn measure_indent(src: &str, pos: usize) -> (usize, usize) {
+    let line_start = src[..pos].rfind(['\n', '\r']).map_or(0, |p| p + 1);
+    let (mut col, mut altcol) = (0usize, 0usize);
+    for ch in src[line_start..pos].chars() {
+        match ch {
+            ' ' => {
+                col += 1;
+                altcol += 1;
+            }
+            '\t' => {
+                col = (col / 8 + 1) * 8;
+                altcol += 1;
+            }
+            '\x0C' => {
+                col = 0;
+                altcol = 0;
+            }
+            _ => {}
+        }
+    }
+    (col, altcol)
+}
+
+/// The error a dedent to `col` would raise, if any.
+fn bad_dedent(
+    indents: &[IndentLevel],
+    col: usize,
+    altcol: usize,
+    at: usize,
+) -> Option<SyntaxError> {
+    let top = indents.last()?;
+    if col >= top.col {
+        return None;
+    }
+    let level = indents.iter().rev().find(|l| l.col <= col)?;
+    if level.col != col {
+        let msg = "unindent does not match any outer indentation level";
+        return Some(SyntaxError::new(
+            SyntaxErrorKind::IndentationError,
+            msg,
+            Span::new(at, at),
+        ));
+    }
+    if level.altcol != altcol {
+        let msg = "inconsistent use of tabs and spaces in indentation";
+        return Some(SyntaxError::new(
+            SyntaxErrorKind::TabError,
+            msg,
+            Span::new(at, at),
+        ));
+    }
+    None
+}
+
 /// One entry of the indent stack: CPython's column with tabs to 8 and with tabs to 1
 /// (comparing both is how it finds inconsistent tabs), and the `elif` chain length
 /// at this level, which nests `If` nodes.
@@ -944,6 +999,14 @@ pub fn tokenize(full: &str, range: std::ops::Range<usize>, in_brackets: bool) ->
         let tok = match item {
             Ok(t) => t,
             Err(le) => {
+                // CPython measures a line's indentation before lexing its first token.
+                if at_line_start {
+                    let (col, altcol) = measure_indent(src, span.start);
+                    if let Some(e) = bad_dedent(&indents, col, altcol, s) {
+                        error = Some(e);
+                        break;
+                    }
+                }
                 error = Some(match le {
                     LexError::At(m, sp) => err(
                         m,
@@ -1005,25 +1068,7 @@ pub fn tokenize(full: &str, range: std::ops::Range<usize>, in_brackets: bool) ->
         }
         if at_line_start {
             at_line_start = false;
-            let line_start = src[..span.start].rfind(['\n', '\r']).map_or(0, |p| p + 1);
-            let (mut col, mut altcol) = (0usize, 0usize);
-            for ch in src[line_start..span.start].chars() {
-                match ch {
-                    ' ' => {
-                        col += 1;
-                        altcol += 1;
-                    }
-                    '\t' => {
-                        col = (col / 8 + 1) * 8;
-                        altcol += 1;
-                    }
-                    '\x0C' => {
-                        col = 0;
-                        altcol = 0;
-                    }
-                    _ => {}
-                }
-            }
+            let (col, altcol) = measure_indent(src, span.start);
             let top = indents.last().copied().unwrap_or(IndentLevel {
                 col: 0,
                 altcol: 0,
@@ -1061,6 +1106,8 @@ pub fn tokenize(full: &str, range: std::ops::Range<usize>, in_brackets: bool) ->
                 });
                 out.push((s, Tok::Indent, s));
             } else {
+                // On a bad dedent CPython's tokenizer yields the error, not DEDENTs.
+                let before = out.len();
                 while indents.len() > 1 && col < indents.last().map_or(0, |l| l.col) {
                     indents.pop();
                     out.push((s, Tok::Dedent, s));
@@ -1071,6 +1118,7 @@ pub fn tokenize(full: &str, range: std::ops::Range<usize>, in_brackets: bool) ->
                     elifs: 0,
                 });
                 if col != top.col {
+                    out.truncate(before);
                     error = Some(SyntaxError::new(
                         SyntaxErrorKind::IndentationError,
                         "unindent does not match any outer indentation level",

@@ -39,9 +39,44 @@ fn run_parser(
         .map(Ok)
         .chain(tokens.error.clone().map(Err::<Spanned, SyntaxError>))
         .collect::<Vec<Item>>();
-    grammar::TopParser::new()
-        .parse(ctx, stream)
-        .map_err(|e| parse_error::map(e, ctx, &tokens.tokens))
+    let parsed = grammar::TopParser::new().parse(ctx, stream);
+    parsed.map_err(|e| {
+        let stopped_at_lex_error = matches!(&e, lalrpop_util::ParseError::User { error } if Some(error) == tokens.error.as_ref());
+        // How far the parser read: CPython compares an unclosed bracket's line with it.
+        let reached = match &e {
+            lalrpop_util::ParseError::UnrecognizedToken { token, .. } | lalrpop_util::ParseError::ExtraToken { token } => token.0,
+            lalrpop_util::ParseError::User { error } => error.span.start as usize,
+            _ => ctx.src.len(),
+        };
+        let err = parse_error::map(e, ctx, &tokens.tokens);
+        match &tokens.error {
+            Some(lex) if !stopped_at_lex_error => prefer_tokenizer_error(ctx.src, err, lex, reached),
+            _ => err,
+        }
+    })
+}
+
+/// CPython, after a parse error, tokenizes the rest of the file and reports a
+/// tokenizer error found there instead (an unclosed bracket only if it opened on
+/// an earlier line than the parse error). Indentation errors do not take over.
+fn prefer_tokenizer_error(
+    src: &str,
+    parse_err: SyntaxError,
+    lex: &SyntaxError,
+    reached: usize,
+) -> SyntaxError {
+    let _ = src;
+    let quiet = lex.kind != SyntaxErrorKind::SyntaxError
+        || lex.message.starts_with("too many nested expressions")
+        || lex.message == "unexpected character after line continuation character";
+    if quiet || parse_err.message == "unexpected indent" {
+        return parse_err;
+    }
+    // An unclosed bracket takes over an error found inside it.
+    if lex.message.ends_with("was never closed") && lex.span.start as usize >= reached {
+        return parse_err;
+    }
+    lex.clone()
 }
 
 /// Parses one module of Python source.

@@ -186,12 +186,17 @@ fn unrecognized(
     let depth = bracket_depth(toks, start, idx) + i32::from(ctx.fstring_depth > 0);
 
     if let Some(Tok::Equal) = tok {
-        if matches!(head, Some(Tok::If | Tok::Elif | Tok::While)) && depth == 0
-            || depth > 0 && !expects(expected, "=")
-        {
-            let msg = "invalid syntax. Maybe you meant '==' or ':=' instead of '='?";
-            return SyntaxError::syntax(msg, here);
+        let in_condition = matches!(head, Some(Tok::If | Tok::Elif | Tok::While)) && depth == 0;
+        if in_condition || depth > 0 && !expects(expected, "=") {
+            if let Some(e) = misplaced_equal(toks, idx, here) {
+                return e;
+            }
         }
+    }
+
+    // `def name` must be followed by its parameters.
+    if idx >= 2 && matches!(toks[idx - 2].1, Tok::Def) && matches!(prev, Some(Tok::Name(_))) {
+        return SyntaxError::syntax("expected '('", here);
     }
 
     // `print "x"`: CPython's legacy rule.
@@ -230,21 +235,25 @@ fn unrecognized(
         {
             return SyntaxError::syntax("expected ':'", here);
         }
-        if is_compound_head(h)
-            && depth == 0
-            && expects(expected, ":")
-            && matches!(tok, Some(t) if starts_expression(t))
-            && !matches!(tok, Some(Tok::Lpar | Tok::Lsqb))
-        {
-            return SyntaxError::syntax("expected ':'", here);
-        }
     }
 
     if depth > 0 {
         if let (Some(p), Some(t)) = (prev, tok) {
             let name_string = matches!(p, Tok::Name(_)) && matches!(t, Tok::Str(_));
-            if ends_expression(p) && starts_expression(t) && !name_string {
+            let level = innermost_bracket(toks, start, idx);
+            if ends_expression(p)
+                && starts_expression(t)
+                && !name_string
+                && !level.params
+                && !level.comprehension
+            {
                 let at = toks[idx - 1].0;
+                if level.dict_without_colon {
+                    return SyntaxError::syntax(
+                        "':' expected after dictionary key",
+                        Span::new(at, span.1),
+                    );
+                }
                 return SyntaxError::syntax(
                     "invalid syntax. Perhaps you forgot a comma?",
                     Span::new(at, span.1),
@@ -262,4 +271,116 @@ fn unrecognized(
         }
         _ => invalid(here.start as usize, here.end as usize),
     }
+}
+
+/// What the innermost open bracket before token `idx` holds.
+struct Level {
+    /// The parameter list of a `def`.
+    params: bool,
+    /// A comprehension (`for` at this level).
+    comprehension: bool,
+    /// A dict display whose current item has no `:` yet.
+    dict_without_colon: bool,
+}
+
+fn innermost_bracket(toks: &[Spanned], from: usize, idx: usize) -> Level {
+    let mut stack: Vec<usize> = Vec::new();
+    for i in from..idx.min(toks.len()) {
+        match toks[i].1 {
+            Tok::Lpar | Tok::Lsqb | Tok::Lbrace | Tok::WithLpar => stack.push(i),
+            Tok::Rpar | Tok::Rsqb | Tok::Rbrace => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    let mut level = Level {
+        params: false,
+        comprehension: false,
+        dict_without_colon: false,
+    };
+    let Some(&open) = stack.last() else {
+        return level;
+    };
+    level.params = open >= 2 && matches!(toks[open - 2].1, Tok::Def);
+    let mut depth = 0;
+    let mut saw_colon = false;
+    let mut item_colon = false;
+    for t in &toks[open + 1..idx.min(toks.len())] {
+        match t.1 {
+            Tok::Lpar | Tok::Lsqb | Tok::Lbrace => depth += 1,
+            Tok::Rpar | Tok::Rsqb | Tok::Rbrace => depth -= 1,
+            Tok::For if depth == 0 => level.comprehension = true,
+            Tok::Colon if depth == 0 => {
+                saw_colon = true;
+                item_colon = true;
+            }
+            Tok::Comma if depth == 0 => item_colon = false,
+            _ => {}
+        }
+    }
+    level.dict_without_colon = matches!(toks[open].1, Tok::Lbrace) && saw_colon && !item_colon;
+    level
+}
+
+/// `=` where an expression was expected: CPython's `invalid_named_expression`.
+fn misplaced_equal(toks: &[Spanned], idx: usize, here: Span) -> Option<SyntaxError> {
+    let next = toks.get(idx + 1).map(|t| &t.1)?;
+    if matches!(next, Tok::Equal | Tok::ColonEqual)
+        || !starts_expression(next) && !matches!(next, Tok::Minus | Tok::Plus)
+    {
+        return None;
+    }
+    let prev = &toks.get(idx.checked_sub(1)?)?.1;
+    let before = idx.checked_sub(2).and_then(|i| toks.get(i)).map(|t| &t.1);
+    let left_start = toks[idx - 1].0;
+    let what = match prev {
+        Tok::Name(_) if matches!(before, Some(Tok::Dot)) => "attribute",
+        Tok::Name(_) => {
+            let msg = "invalid syntax. Maybe you meant '==' or ':=' instead of '='?";
+            return Some(SyntaxError::syntax(msg, here));
+        }
+        Tok::Number(_) | Tok::Str(_) => "literal",
+        Tok::Rpar => {
+            let open = matching_open(toks, idx - 1)?;
+            let callee = open.checked_sub(1).map(|i| &toks[i].1);
+            if matches!(callee, Some(Tok::Name(_) | Tok::Rpar | Tok::Rsqb)) {
+                "function call"
+            } else {
+                return None;
+            }
+        }
+        Tok::Rsqb => {
+            let open = matching_open(toks, idx - 1)?;
+            let value = open.checked_sub(1).map(|i| &toks[i].1);
+            if matches!(value, Some(Tok::Name(_) | Tok::Rpar | Tok::Rsqb)) {
+                "subscript"
+            } else {
+                return None;
+            }
+        }
+        _ => return None,
+    };
+    let msg = format!("cannot assign to {what} here. Maybe you meant '==' instead of '='?");
+    Some(SyntaxError::syntax(
+        msg,
+        Span::new(left_start, here.end as usize),
+    ))
+}
+
+fn matching_open(toks: &[Spanned], close: usize) -> Option<usize> {
+    let mut depth = 0;
+    for i in (0..=close).rev() {
+        match toks[i].1 {
+            Tok::Rpar | Tok::Rsqb | Tok::Rbrace => depth += 1,
+            Tok::Lpar | Tok::Lsqb | Tok::Lbrace | Tok::WithLpar => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
