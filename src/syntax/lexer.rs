@@ -679,6 +679,9 @@ pub fn decode_str(body: &str, raw: bool) -> Result<String, String> {
                 k += n;
                 match char::from_u32(v) {
                     Some(ch) => out.push(ch),
+                    // A lone surrogate is a valid Python str but not a Rust one: it
+                    // becomes U+FFFD (a documented divergence).
+                    None if (0xD800..=0xDFFF).contains(&v) => out.push('\u{FFFD}'),
                     None => {
                         return Err(unicode_error(
                             "",
@@ -1487,6 +1490,7 @@ mod tests {
         );
         assert_eq!(decode_str(r"\x41\101\0\7", false).unwrap(), "AA\0\x07");
         assert_eq!(decode_str(r"\u00e9\U0001F600", false).unwrap(), "é😀");
+        assert_eq!(decode_str(r"\uDC80", false).unwrap(), "\u{FFFD}");
         assert_eq!(
             decode_str(r"\N{BULLET}\N{LATIN SMALL LETTER A}", false).unwrap(),
             "•a"

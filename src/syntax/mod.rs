@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod ast;
+pub mod dump;
 pub mod error;
 pub mod fstring;
 pub mod lexer;
