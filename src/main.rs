@@ -50,8 +50,8 @@ fn read_source(path: &PathBuf) -> Result<String, String> {
         std::io::stdin().read_to_string(&mut s).map_err(|e| format!("cannot read standard input: {e}"))?;
         return Ok(s);
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    let bytes = std::fs::read(path).map_err(|e| format!("garter: can't open file '{}': {e}", path.display()))?;
+    garter::syntax::report::decode_source(&path.display().to_string(), &bytes)
 }
 
 fn render_syntax_error(filename: &str, source: &str, e: &garter::syntax::SyntaxError) -> String {
@@ -61,9 +61,8 @@ fn render_syntax_error(filename: &str, source: &str, e: &garter::syntax::SyntaxE
 fn run(policy: Policy, path: PathBuf) -> ExitCode {
     let source = match read_source(&path) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("garter: {e}");
-            eprintln!("OSError: {e}");
+        Err(report) => {
+            eprintln!("{report}");
             return ExitCode::from(1);
         }
     };
@@ -119,17 +118,9 @@ fn main() -> ExitCode {
         Command::Check { files } => {
             let mut ok = true;
             for f in files {
-                match read_source(&f) {
-                    Ok(src) => {
-                        if let Err(e) = garter::syntax::parse(&src) {
-                            ok = false;
-                            eprint!("{}", render_syntax_error(&f.display().to_string(), &src, &e));
-                        }
-                    }
-                    Err(e) => {
-                        ok = false;
-                        eprintln!("garter: {e}");
-                    }
+                if let Err(report) = garter::syntax::report::check_file(&f) {
+                    ok = false;
+                    eprintln!("{report}");
                 }
             }
             if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }

@@ -158,7 +158,7 @@ impl Vm {
                 }
             }
             Value::Instance(i) => {
-                if let Some(m) = i.class.lookup("__repr__") {
+                if let Some(m) = i.class.lookup("__repr__").filter(|m| !matches!(m, Value::Builtin(_))) {
                     let r = self.call1(&m, v.clone())?;
                     return match r {
                         Value::Str(s) => Ok(s.as_str().to_owned()),
@@ -244,7 +244,7 @@ impl Vm {
         match v {
             Value::Str(s) => Ok(s.as_str().to_owned()),
             Value::Instance(i) => {
-                if let Some(m) = i.class.lookup("__str__") {
+                if let Some(m) = i.class.lookup("__str__").filter(|m| !matches!(m, Value::Builtin(_))) {
                     let r = self.call1(&m, v.clone())?;
                     return match r {
                         Value::Str(s) => Ok(s.as_str().to_owned()),
@@ -294,7 +294,7 @@ impl Vm {
     pub fn format(&mut self, v: &Value, spec: &str) -> PyResult<String> {
         match v {
             Value::Instance(i) => {
-                if let Some(m) = i.class.lookup("__format__") {
+                if let Some(m) = i.class.lookup("__format__").filter(|m| !matches!(m, Value::Builtin(_))) {
                     let r = self.call(&m, Args::new([v.clone(), Value::str(spec)]))?;
                     return match r {
                         Value::Str(s) => Ok(s.as_str().to_owned()),

@@ -718,9 +718,19 @@ impl Vm {
         }
         match v {
             Value::Instance(i) => {
-                match i.class.lookup("__hash__") {
-                    Some(Value::None) => return Err(unhashable(v)),
-                    Some(m @ (Value::Function(_) | Value::Builtin(_))) => {
+                // The first user class that defines __eq__ or __hash__ decides: defining
+                // __eq__ alone makes instances unhashable, as in CPython.
+                let decided = i.class.mro_with_self().take_while(|c| c.is_user).find_map(|c| {
+                    let d = c.dict.borrow();
+                    match (d.get("__hash__"), d.contains_key("__eq__")) {
+                        (Some(h), _) => Some(Some(h.clone())),
+                        (None, true) => Some(None),
+                        (None, false) => None,
+                    }
+                });
+                match decided {
+                    Some(None) | Some(Some(Value::None)) => return Err(unhashable(v)),
+                    Some(Some(m)) => {
                         let r = self.call1(&m, v.clone())?;
                         return match r {
                             Value::Int(n) => Ok(crate::values::hash::hash_i64(n)),
@@ -729,11 +739,7 @@ impl Vm {
                             _ => Err(PyErr::type_error("__hash__ method should return an integer")),
                         };
                     }
-                    _ => {}
-                }
-                // A class that defines __eq__ without __hash__ is unhashable.
-                if i.class.mro_with_self().take_while(|c| c.is_user).any(|c| c.dict.borrow().contains_key("__eq__")) {
-                    return Err(unhashable(v));
+                    None => {}
                 }
                 if let Some(base) = i.base.borrow().clone() {
                     if !matches!(base, Value::List(_) | Value::Dict(_) | Value::Set(_)) {
