@@ -42,6 +42,12 @@ pub fn bytes_repr(b: &[u8]) -> String {
     s
 }
 
+/// `object`'s own `__repr__`/`__str__`/`__format__`: the default behaviour below,
+/// which must not be dispatched to (it would come straight back here).
+fn is_object_default(m: &Value) -> bool {
+    matches!(m, Value::Builtin(b) if b.owner.as_deref() == Some("object"))
+}
+
 impl Vm {
     pub fn repr(&mut self, v: &Value) -> PyResult<String> {
         Ok(match v {
@@ -158,7 +164,7 @@ impl Vm {
                 }
             }
             Value::Instance(i) => {
-                if let Some(m) = i.class.lookup("__repr__").filter(|m| !matches!(m, Value::Builtin(_))) {
+                if let Some(m) = i.class.lookup("__repr__").filter(|m| !is_object_default(m)) {
                     let r = self.call1(&m, v.clone())?;
                     return match r {
                         Value::Str(s) => Ok(s.as_str().to_owned()),
@@ -244,7 +250,7 @@ impl Vm {
         match v {
             Value::Str(s) => Ok(s.as_str().to_owned()),
             Value::Instance(i) => {
-                if let Some(m) = i.class.lookup("__str__").filter(|m| !matches!(m, Value::Builtin(_))) {
+                if let Some(m) = i.class.lookup("__str__").filter(|m| !is_object_default(m)) {
                     let r = self.call1(&m, v.clone())?;
                     return match r {
                         Value::Str(s) => Ok(s.as_str().to_owned()),
@@ -294,7 +300,7 @@ impl Vm {
     pub fn format(&mut self, v: &Value, spec: &str) -> PyResult<String> {
         match v {
             Value::Instance(i) => {
-                if let Some(m) = i.class.lookup("__format__").filter(|m| !matches!(m, Value::Builtin(_))) {
+                if let Some(m) = i.class.lookup("__format__").filter(|m| !is_object_default(m)) {
                     let r = self.call(&m, Args::new([v.clone(), Value::str(spec)]))?;
                     return match r {
                         Value::Str(s) => Ok(s.as_str().to_owned()),
