@@ -12,6 +12,10 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 
 use garter::session::RunError;
+use garter::vm::memory::CountingAllocator;
+
+#[global_allocator]
+static HEAP: CountingAllocator = CountingAllocator;
 use garter::{Policy, Session};
 
 #[derive(Parser)]
@@ -88,6 +92,7 @@ fn run(policy: Policy, path: PathBuf) -> ExitCode {
 }
 
 fn main() -> ExitCode {
+    garter::vm::memory::mark_installed();
     let cli = Cli::parse();
     match cli.command {
         Command::Run { max_steps, timeout, max_memory, allow_import, file } => {

@@ -40,6 +40,8 @@ pub struct Policy {
     pub max_recursion: usize,
     /// Native code calling back into Python (sorted with key=, a user `__eq__`).
     pub max_native_depth: usize,
+    /// The largest integer, in bits (about 1.2 million decimal digits by default).
+    pub max_int_bits: u64,
     pub imports: Vec<String>,
 }
 
@@ -52,6 +54,7 @@ impl Default for Policy {
             max_output: 16 * 1024 * 1024,
             max_recursion: 1000,
             max_native_depth: 200,
+            max_int_bits: 1 << 22,
             imports: DEFAULT_IMPORTS.iter().map(|s| (*s).to_owned()).collect(),
         }
     }

@@ -91,6 +91,7 @@ impl Session {
         vm.final_answer = None;
         vm.steps = 0;
         vm.started = Instant::now();
+        vm.heap_baseline = crate::vm::memory::live_bytes().unwrap_or(0);
         vm.exc_info = None;
         vm.depth = 0;
         vm.native_depth = 0;

@@ -357,30 +357,9 @@ fn slice_new(_vm: &mut Vm, args: Args) -> PyResult<Value> {
 fn type_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
     match args.pos.len() {
         1 => Ok(Value::Class(vm.type_of(&args.pos[0]))),
-        3 => {
-            let mut it = args.pos.into_iter();
-            let name = it.next().unwrap_or(Value::None);
-            let bases = it.next().unwrap_or(Value::None);
-            let ns = it.next().unwrap_or(Value::None);
-            let Value::Str(name) = name else { return Err(PyErr::type_error("type.__new__() argument 1 must be str")) };
-            let mut bs = Vec::new();
-            if let Value::Tuple(t) = bases {
-                for b in t.iter() {
-                    if let Value::Class(c) = b {
-                        bs.push(c.clone());
-                    }
-                }
-            }
-            let mut dict = Attrs::default();
-            if let Value::Dict(d) = ns {
-                for e in d.borrow().iter() {
-                    if let Value::Str(k) = &e.key {
-                        dict.insert(k.as_str().into(), e.value.clone());
-                    }
-                }
-            }
-            Ok(Value::Class(vm.new_class(name.as_str(), name.as_str(), bs, dict)?))
-        }
+        // Building classes at run time from a namespace dict is refused: it is how
+        // sandbox escapes assemble objects with chosen dunders.
+        3 => Err(PyErr::type_error("garter does not support type() with three arguments; use a class statement")),
         _ => Err(PyErr::type_error("type() takes 1 or 3 arguments")),
     }
 }

@@ -307,6 +307,7 @@ fn getattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
 fn setattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [obj, name, v] = args.exact("setattr")?;
     let name = attr_name(&name, "setattr")?;
+    vm.check_user_attr_write(&obj, &name)?;
     vm.setattr(&obj, &name, v)?;
     Ok(Value::None)
 }
@@ -314,6 +315,7 @@ fn setattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
 fn delattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [obj, name] = args.exact("delattr")?;
     let name = attr_name(&name, "delattr")?;
+    vm.check_user_attr_write(&obj, &name)?;
     vm.delattr(&obj, &name)?;
     Ok(Value::None)
 }

@@ -18,7 +18,97 @@ pub fn register(t: &Types) {
     ]);
     let base = &t.exc[ExcKind::BaseException.index()];
     add_methods(base, &[("__init__", exception_init), ("with_traceback", exception_with_traceback), ("add_note", exception_add_note)]);
+    add_methods(&t.generator, &[("send", gen_send), ("throw", gen_throw), ("close", gen_close), ("__next__", gen_next), ("__iter__", identity)]);
+    add_methods(&t.iterator, &[("__next__", iter_next), ("__iter__", identity)]);
+    add_methods(&t.property, &[("setter", prop_setter), ("getter", prop_getter), ("deleter", prop_deleter)]);
     super::functions_for_types(t);
+}
+
+fn identity(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [v] = args.exact("__iter__")?;
+    Ok(v)
+}
+
+fn gen_of(v: &Value) -> PyResult<std::rc::Rc<std::cell::RefCell<Generator>>> {
+    match v {
+        Value::Generator(g) => Ok(g.clone()),
+        _ => Err(PyErr::type_error("descriptor requires a 'generator' object")),
+    }
+}
+
+fn gen_step(vm: &mut Vm, g: &std::rc::Rc<std::cell::RefCell<Generator>>, sent: Value, throw: Option<PyErr>) -> PyResult<Value> {
+    match vm.resume_generator(g, sent, throw)? {
+        crate::vm::Delegated::Yielded(v) => Ok(v),
+        crate::vm::Delegated::Done(v) => Err(if v.is_none() {
+            PyErr::stop_iteration()
+        } else {
+            PyErr::with_args(ExcKind::StopIteration, vec![v])
+        }),
+    }
+}
+
+fn gen_send(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [g, v] = args.exact("send")?;
+    let g = gen_of(&g)?;
+    gen_step(vm, &g, v, None)
+}
+
+fn gen_next(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [g] = args.exact("__next__")?;
+    let g = gen_of(&g)?;
+    gen_step(vm, &g, Value::None, None)
+}
+
+fn gen_throw(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    if args.pos.len() < 2 {
+        return Err(PyErr::type_error(format!("throw expected at least 1 argument, got {}", args.pos.len().saturating_sub(1))));
+    }
+    let g = gen_of(&args.pos[0])?;
+    let exc = match (&args.pos[1], args.pos.get(2)) {
+        (Value::Class(_), Some(v)) if !v.is_none() => {
+            let c = args.pos[1].clone();
+            vm.call1(&c, v.clone())?
+        }
+        (v, _) => v.clone(),
+    };
+    let e = vm.make_exception(exc)?;
+    gen_step(vm, &g, Value::None, Some(PyErr::object(e)))
+}
+
+fn gen_close(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [g] = args.exact("close")?;
+    let g = gen_of(&g)?;
+    vm.close_generator(&g)?;
+    Ok(Value::None)
+}
+
+fn iter_next(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [it] = args.exact("__next__")?;
+    match vm.next(&it)? {
+        Some(v) => Ok(v),
+        None => Err(PyErr::stop_iteration()),
+    }
+}
+
+fn prop_with(args: Args, which: usize, fname: &str) -> PyResult<Value> {
+    let [p, f] = args.exact(fname)?;
+    let Value::Property(p) = p else { return Err(PyErr::type_error("descriptor requires a 'property' object")) };
+    let mut parts = [p.fget.clone(), p.fset.clone(), p.fdel.clone()];
+    parts[which] = Some(f);
+    let [fget, fset, fdel] = parts;
+    Ok(Value::Property(std::rc::Rc::new(Property { fget, fset, fdel, doc: p.doc.clone() })))
+}
+
+fn prop_getter(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    prop_with(args, 0, "getter")
+}
+
+fn prop_setter(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    prop_with(args, 1, "setter")
+}
+
+fn prop_deleter(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    prop_with(args, 2, "deleter")
 }
 
 fn object_init(_vm: &mut Vm, _args: Args) -> PyResult<Value> {

@@ -17,6 +17,30 @@ use std::rc::Rc;
 use super::Vm;
 use crate::values::*;
 
+fn is_dunder(name: &str) -> bool {
+    name.len() > 4 && name.starts_with("__") && name.ends_with("__")
+}
+
+/// Dunder attributes Python code may assign: function metadata (decorators copy it)
+/// and exception chaining. Writing any other dunder (`__init__` on a class,
+/// `__class__`, `__dict__`...) from Python code is refused: code may *define* dunder
+/// methods in a class body, never patch them in or out afterwards.
+const WRITABLE_DUNDERS: &[&str] = &["__name__", "__qualname__", "__doc__", "__wrapped__", "__module__", "__cause__", "__context__", "__suppress_context__", "__traceback__", "__notes__"];
+
+impl Vm {
+    /// The check for attribute writes and deletions that Python code asks for
+    /// (`obj.x = v`, `del obj.x`, `setattr`, `delattr`).
+    pub fn check_user_attr_write(&self, obj: &Value, name: &str) -> PyResult<()> {
+        if is_dunder(name) && !WRITABLE_DUNDERS.contains(&name) {
+            return Err(PyErr::attribute_error(format!(
+                "garter does not allow setting or deleting '{name}' on '{}' objects",
+                obj.type_name()
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// What `obj.name(...)` calls.
 pub enum Method {
     /// A Python function to call with `obj` first.
@@ -159,6 +183,18 @@ impl Vm {
                 "__context__" => return Ok(e.context.borrow().clone().unwrap_or(Value::None)),
                 "__suppress_context__" => return Ok(Value::Bool(e.suppress_context.get())),
                 "__traceback__" => return Ok(Value::None),
+                "value" if i_is(&cls, self, ExcKind::StopIteration) => {
+                    return Ok(e.args.borrow().first().cloned().unwrap_or(Value::None));
+                }
+                "code" if i_is(&cls, self, ExcKind::SystemExit) => {
+                    return Ok(e.args.borrow().first().cloned().unwrap_or(Value::None));
+                }
+                "msg" if i_is(&cls, self, ExcKind::SyntaxError) => {
+                    return Ok(e.args.borrow().first().cloned().unwrap_or(Value::None));
+                }
+                "name" if i_is(&cls, self, ExcKind::NameError) || i_is(&cls, self, ExcKind::ImportError) => {
+                    return Ok(Value::None);
+                }
                 _ => {}
             }
         }
@@ -395,6 +431,10 @@ impl Vm {
             _ => None,
         }
     }
+}
+
+fn i_is(cls: &Rc<Class>, vm: &Vm, kind: ExcKind) -> bool {
+    cls.is_subclass(&vm.exc_class(kind))
 }
 
 #[cold]

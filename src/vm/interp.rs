@@ -251,11 +251,15 @@ impl Vm {
                 Op::StoreAttr(n) => {
                     let obj = pop!(f);
                     let v = pop!(f);
-                    self.setattr(&obj, &code.names[n as usize], v)?;
+                    let name = &code.names[n as usize];
+                    self.check_user_attr_write(&obj, name)?;
+                    self.setattr(&obj, name, v)?;
                 }
                 Op::DeleteAttr(n) => {
                     let obj = pop!(f);
-                    self.delattr(&obj, &code.names[n as usize])?;
+                    let name = &code.names[n as usize];
+                    self.check_user_attr_write(&obj, name)?;
+                    self.delattr(&obj, name)?;
                 }
                 Op::CallMethod(n, argc) => {
                     self.tick()?;

@@ -640,16 +640,16 @@ impl Vm {
                 if let Some(base) = i.base.borrow().clone() {
                     return self.delitem(&base, key);
                 }
-                Err(PyErr::type_error(format!("'{}' object does not support item deletion", obj.type_name())))
+                Err(PyErr::type_error(format!("'{}' object doesn't support item deletion", obj.type_name())))
             }
             Value::Native(n) => match n.class.lookup("__delitem__") {
                 Some(m) => {
                     self.call(&m, Args::new([obj.clone(), key.clone()]))?;
                     Ok(())
                 }
-                None => Err(PyErr::type_error(format!("'{}' object does not support item deletion", obj.type_name()))),
+                None => Err(PyErr::type_error(format!("'{}' object doesn't support item deletion", obj.type_name()))),
             },
-            _ => Err(PyErr::type_error(format!("'{}' object does not support item deletion", obj.type_name()))),
+            _ => Err(PyErr::type_error(format!("'{}' object doesn't support item deletion", obj.type_name()))),
         }
     }
 

@@ -11,6 +11,7 @@ mod exc;
 mod frame;
 mod interp;
 mod iter;
+pub mod memory;
 mod ops;
 
 use std::cell::RefCell;
@@ -57,6 +58,8 @@ pub struct Vm {
     pub filename: Rc<str>,
     /// Identities of containers being repr'd (for `[...]`).
     pub repr_stack: Vec<usize>,
+    /// Heap bytes live when the current run started (see `memory`).
+    pub heap_baseline: usize,
 }
 
 impl Vm {
@@ -81,6 +84,7 @@ impl Vm {
             frame_pool: Vec::new(),
             filename: "<string>".into(),
             repr_stack: Vec::new(),
+            heap_baseline: 0,
         }
     }
 
@@ -107,6 +111,21 @@ impl Vm {
                 return Err(PyErr::terminal("TimeoutError", format!("time budget exceeded ({:?})", t)));
             }
         }
+        self.check_heap(0)
+    }
+
+    /// Compares the heap in use by this run (plus `extra` about to be allocated)
+    /// with the memory budget.
+    pub fn check_heap(&self, extra: u128) -> PyResult<()> {
+        if let Some(live) = memory::live_bytes() {
+            let used = live.saturating_sub(self.heap_baseline) as u128 + extra;
+            if used > self.policy.max_memory as u128 {
+                return Err(PyErr::terminal(
+                    "MemoryError",
+                    format!("memory budget exceeded ({} bytes)", self.policy.max_memory),
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -118,7 +137,22 @@ impl Vm {
                 self.policy.max_memory
             )));
         }
+        if bytes > 1 << 20 {
+            self.check_heap(bytes)?;
+        }
         Ok(())
+    }
+
+    /// Big integers are capped in size: beyond this, multiplication alone would take
+    /// longer than any budget, and no agent needs such numbers.
+    pub fn check_int_bits(&self, bits: u128) -> PyResult<()> {
+        if bits > self.policy.max_int_bits as u128 {
+            return Err(PyErr::memory_error(format!(
+                "integer result of about {bits} bits exceeds garter's limit of {} bits",
+                self.policy.max_int_bits
+            )));
+        }
+        self.check_alloc(bits / 8)
     }
 
     pub fn write_out(&mut self, s: &str) -> PyResult<()> {

@@ -354,7 +354,7 @@ impl Vm {
             BinOp::Add => Value::from_bigint(x + y),
             BinOp::Sub => Value::from_bigint(x - y),
             BinOp::Mult => {
-                self.check_alloc((x.bits() + y.bits()) as u128 / 8)?;
+                self.check_int_bits((x.bits() + y.bits()) as u128)?;
                 Value::from_bigint(x * y)
             }
             BinOp::FloorDiv => {
@@ -395,7 +395,7 @@ impl Vm {
                     return Err(PyErr::value_error("negative shift count"));
                 }
                 let s = y.to_u64().ok_or_else(|| PyErr::overflow("too many digits in integer"))?;
-                self.check_alloc((x.bits() + s) as u128 / 8)?;
+                self.check_int_bits((x.bits() + s) as u128)?;
                 Value::from_bigint(x << s)
             }
             BinOp::RShift => {
@@ -425,10 +425,7 @@ impl Vm {
                 }
                 let e = y.to_u64().ok_or_else(|| PyErr::memory_error("exponent too large"))?;
                 let bits = x.bits() as u128 * e as u128;
-                self.check_alloc(bits / 8)?;
-                if bits > 200_000_000 {
-                    return Err(PyErr::memory_error(format!("integer result of about {bits} bits is too large")));
-                }
+                self.check_int_bits(bits)?;
                 Value::from_bigint(num_traits::pow::Pow::pow(x, e))
             }
             BinOp::MatMult => return Err(unsupported(a, b, "@")),
