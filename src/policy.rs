@@ -42,6 +42,8 @@ pub struct Policy {
     pub max_native_depth: usize,
     /// The largest integer, in bits (about 1.2 million decimal digits by default).
     pub max_int_bits: u64,
+    /// Calls of host functions (tools) in one run.
+    pub max_host_calls: u64,
     pub imports: Vec<String>,
 }
 
@@ -55,6 +57,7 @@ impl Default for Policy {
             max_recursion: 1000,
             max_native_depth: 200,
             max_int_bits: 1 << 22,
+            max_host_calls: 1000,
             imports: DEFAULT_IMPORTS.iter().map(|s| (*s).to_owned()).collect(),
         }
     }

@@ -37,6 +37,9 @@ impl RunError {
 
 #[derive(Debug)]
 pub struct RunOutcome {
+    /// Set when the run stopped at a call of a host function: answer it with
+    /// `Session::resume`. Output so far is in `output`.
+    pub suspended: Option<HostCall>,
     pub output: String,
     /// The value of the last statement when it is an expression.
     pub value: Option<Value>,
@@ -47,6 +50,8 @@ pub struct RunOutcome {
 pub struct Session {
     vm: Vm,
     globals: Rc<Globals>,
+    /// The frame a suspended run stopped in (its callers are on the machine's stack).
+    suspended: Option<Box<Frame>>,
 }
 
 const FINAL_ANSWER: &str = "FinalAnswer";
@@ -63,7 +68,57 @@ impl Session {
         let globals = Rc::new(Globals::default());
         globals.set_by_name("__name__", Value::str("__main__"));
         globals.set_by_name("final_answer", native("final_answer", final_answer));
-        Session { vm, globals }
+        Session { vm, globals, suspended: None }
+    }
+
+    /// Binds `name` as a Python function that calls the host: a run that calls it
+    /// stops with `RunOutcome::suspended` set, and `resume` continues it.
+    pub fn bind_host_function(&mut self, name: &str) {
+        let f = Value::Builtin(Rc::new(Builtin {
+            name: name.into(),
+            func: host_function,
+            bound: None,
+            data: Some(Value::str(name)),
+            owner: None,
+        }));
+        self.globals.set_by_name(name, f);
+    }
+
+    /// Answers host calls made where the machine cannot suspend (inside `map`, a
+    /// generator, a `sorted` key...).
+    pub fn set_host_resolver(&mut self, r: crate::vm::HostResolver) {
+        self.vm.host_resolver = Some(r);
+    }
+
+    pub fn is_suspended(&self) -> bool {
+        self.suspended.is_some()
+    }
+
+    /// Continues a suspended run with the host call's result or error.
+    pub fn resume(&mut self, result: Result<Value, PyErr>) -> RunOutcome {
+        let Some(mut frame) = self.suspended.take() else {
+            return RunOutcome {
+                suspended: None,
+                output: String::new(),
+                value: None,
+                final_answer: None,
+                error: Some(RunError::Exception {
+                    type_name: "RuntimeError".into(),
+                    message: "resume() called on a session that is not suspended".into(),
+                    traceback: "RuntimeError: resume() called on a session that is not suspended".into(),
+                }),
+            };
+        };
+        self.vm.out.clear();
+        let pending = match result {
+            Ok(v) => {
+                frame.stack.push(v);
+                None
+            }
+            Err(e) => Some(e),
+        };
+        let (frame, r) = self.vm.execute(frame, pending);
+        self.finish(frame, r)
     }
 
     pub fn vm(&mut self) -> &mut Vm {
@@ -96,7 +151,11 @@ impl Session {
         vm.depth = 0;
         vm.native_depth = 0;
         vm.filename = filename.into();
+        vm.host_calls = 0;
+        vm.frames.clear();
+        self.suspended = None;
         let done = |vm: &mut Vm, error| RunOutcome {
+            suspended: None,
             output: std::mem::take(&mut vm.out),
             value: vm.last_value.take(),
             final_answer: vm.final_answer.take(),
@@ -118,29 +177,135 @@ impl Session {
         };
         drop(module);
         let frame = Box::new(Frame::new(code, self.globals.clone()));
-        let (_frame, r) = vm.execute(frame, None);
-        vm.frames.clear();
+        let (frame, r) = vm.execute(frame, None);
+        self.finish(frame, r)
+    }
+
+    fn finish(&mut self, frame: Box<Frame>, r: PyResult<Exit>) -> RunOutcome {
+        let vm = &mut self.vm;
+        let mut suspended = None;
         let error = match r {
             Ok(Exit::Return(_)) | Ok(Exit::Yield(_)) => None,
-            Err(e) => {
-                if let exception::ErrRepr::Terminal(t) = e.repr() {
-                    if t.type_name == FINAL_ANSWER {
-                        None
-                    } else {
-                        Some(RunError::Exception {
-                            type_name: t.type_name.to_owned(),
-                            message: t.message.clone(),
-                            traceback: crate::vm::format_exception_line(t.type_name, &t.message),
-                        })
-                    }
-                } else {
-                    let exc = vm.materialize(e);
+            Err(e) => match e.into_repr() {
+                exception::ErrRepr::Suspend(call) => {
+                    suspended = Some(*call);
+                    None
+                }
+                exception::ErrRepr::Terminal(t) if t.type_name == FINAL_ANSWER => None,
+                exception::ErrRepr::Terminal(t) => Some(RunError::Exception {
+                    type_name: t.type_name.to_owned(),
+                    traceback: crate::vm::format_exception_line(t.type_name, &t.message),
+                    message: t.message,
+                }),
+                other => {
+                    let exc = match other {
+                        exception::ErrRepr::Object(i) => i,
+                        exception::ErrRepr::New { kind, args } => vm.new_exception(kind, args),
+                        _ => unreachable!("terminal and suspend errors are handled above"),
+                    };
                     let traceback = vm.format_traceback(&exc);
                     let message = vm.exception_message(&exc);
                     Some(RunError::Exception { type_name: exc.class.name.to_string(), message, traceback })
                 }
-            }
+            },
         };
-        done(vm, error)
+        if suspended.is_some() {
+            self.suspended = Some(frame);
+        } else {
+            vm.frames.clear();
+        }
+        RunOutcome {
+            suspended,
+            output: std::mem::take(&mut vm.out),
+            value: vm.last_value.take(),
+            final_answer: vm.final_answer.take(),
+            error,
+        }
+    }
+}
+
+fn host_function(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    // `data` (the function's name) comes first; see `Vm::call`.
+    let name = match args.pos.first() {
+        Some(Value::Str(s)) => Rc::<str>::from(s.as_str()),
+        _ => "host".into(),
+    };
+    args.pos.remove(0);
+    vm.call_host(name, args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session() -> Session {
+        Session::new(Policy::default())
+    }
+
+    #[test]
+    fn globals_survive_between_runs_and_after_errors() {
+        let mut s = session();
+        let r = s.run("x = 41\nprint('a')", "<step1>");
+        assert_eq!(r.output, "a\n");
+        assert!(r.error.is_none());
+        let r = s.run("y = x + 1\nraise ValueError('boom')", "<step2>");
+        assert_eq!(r.error.as_ref().map(RunError::last_line).as_deref(), Some("ValueError: boom"));
+        let r = s.run("y * 2", "<step3>");
+        assert!(matches!(r.value, Some(Value::Int(84))));
+    }
+
+    #[test]
+    fn final_answer_ends_the_run_with_its_value() {
+        let mut s = session();
+        let r = s.run("print('before')\nfinal_answer([1, 2])\nprint('after')", "<fa>");
+        assert_eq!(r.output, "before\n");
+        assert!(r.error.is_none());
+        match r.final_answer {
+            Some(Value::List(l)) => assert_eq!(l.borrow().len(), 2),
+            other => panic!("final answer was {other:?}"),
+        }
+    }
+
+    #[test]
+    fn host_call_suspends_and_resumes_with_a_value() {
+        let mut s = session();
+        s.bind_host_function("get_sum");
+        let r = s.run("total = 0\nfor i in range(2):\n    total += get_sum(i, b=40)\nprint(total)", "<tool>");
+        let call = r.suspended.expect("the first call suspends the run");
+        assert_eq!(&*call.name, "get_sum");
+        assert!(matches!(call.args.as_slice(), [Value::Int(0)]));
+        assert_eq!(&*call.kwargs[0].0, "b");
+        let r = s.resume(Ok(Value::Int(40)));
+        let call = r.suspended.expect("the second iteration calls again");
+        assert!(matches!(call.args.as_slice(), [Value::Int(1)]));
+        let r = s.resume(Ok(Value::Int(41)));
+        assert!(r.suspended.is_none());
+        assert!(r.error.is_none(), "{:?}", r.error);
+        assert_eq!(r.output, "81\n");
+    }
+
+    #[test]
+    fn host_call_resumed_with_an_exception_is_catchable() {
+        let mut s = session();
+        s.bind_host_function("fetch");
+        let r = s.run("try:\n    fetch('x')\nexcept ValueError as e:\n    print('caught', e)", "<tool>");
+        assert!(r.suspended.is_some());
+        let r = s.resume(Err(PyErr::value_error("no such page")));
+        assert_eq!(r.output, "caught no such page\n");
+        assert!(r.error.is_none());
+    }
+
+    #[test]
+    fn host_call_inside_native_callback_uses_the_resolver() {
+        let mut s = session();
+        s.bind_host_function("double");
+        let r = s.run("print(list(map(double, [1, 2])))", "<tool>");
+        assert_eq!(r.error.as_ref().map(|e| e.last_line().starts_with("RuntimeError")), Some(true));
+        s.set_host_resolver(Rc::new(|call: &HostCall| match call.args.first() {
+            Some(Value::Int(i)) => Ok(Value::Int(i * 2)),
+            _ => Err(PyErr::type_error("want an int")),
+        }));
+        let r = s.run("print(list(map(double, [1, 2])))", "<tool>");
+        assert_eq!(r.output, "[2, 4]\n");
     }
 }

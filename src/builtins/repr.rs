@@ -370,7 +370,7 @@ impl Vm {
         };
         let mut next = 0usize;
         let mut out = String::new();
-        let mut take = |vm: &mut Vm, next: &mut usize| -> PyResult<Value> {
+        let take = |vm: &mut Vm, next: &mut usize| -> PyResult<Value> {
             let _ = vm;
             if *next >= items.len() {
                 return Err(PyErr::type_error(percent::NOT_ENOUGH_ARGUMENTS));

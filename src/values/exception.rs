@@ -112,6 +112,19 @@ pub enum ErrRepr {
     /// An exception instance (builtin or user class).
     Object(Rc<Instance>),
     Terminal(Terminal),
+    /// The machine stopped at a call to the host; the frames stay as they are so the
+    /// host can resume with a value or an exception.
+    Suspend(Box<HostCall>),
+}
+
+/// A call of a host function that the machine hands to its host.
+#[derive(Debug, Clone)]
+pub struct HostCall {
+    pub name: Rc<str>,
+    pub args: Vec<Value>,
+    pub kwargs: Vec<(Rc<str>, Value)>,
+    /// Unique within a session.
+    pub id: u64,
 }
 
 impl PyErr {
@@ -135,6 +148,15 @@ impl PyErr {
     #[cold]
     pub fn terminal(type_name: &'static str, message: impl Into<String>) -> PyErr {
         PyErr(Box::new(ErrRepr::Terminal(Terminal { type_name, message: message.into() })))
+    }
+
+    #[cold]
+    pub fn suspend(call: HostCall) -> PyErr {
+        PyErr(Box::new(ErrRepr::Suspend(Box::new(call))))
+    }
+
+    pub fn is_suspend(&self) -> bool {
+        matches!(*self.0, ErrRepr::Suspend(_))
     }
 
     pub fn repr(&self) -> &ErrRepr {

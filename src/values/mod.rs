@@ -21,7 +21,7 @@ use num_bigint::BigInt;
 use num_traits::ToPrimitive;
 
 pub use dict::PyDict;
-pub use exception::{ExcKind, PyErr, PyResult};
+pub use exception::{ExcKind, HostCall, PyErr, PyResult};
 pub use object::*;
 pub use set::PySet;
 pub use str::PyStr;

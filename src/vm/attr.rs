@@ -84,7 +84,7 @@ impl Vm {
         Ok(Some(match (obj, name) {
             (Value::Function(f), "__name__") => Value::str(&f.name.borrow()),
             (Value::Function(f), "__qualname__") => Value::str(&f.qualname.borrow()),
-            (Value::Function(f), "__module__") => Value::str("__main__"),
+            (Value::Function(_), "__module__") => Value::str("__main__"),
             (Value::Function(f), _) => match f.attrs.borrow().get(name) {
                 Some(v) => v.clone(),
                 None if name == "__doc__" => Value::None,

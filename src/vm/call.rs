@@ -15,6 +15,7 @@ use crate::values::*;
 impl Vm {
     /// Calls any callable from native code (re-entering the loop for Python code).
     pub fn call(&mut self, func: &Value, mut args: Args) -> PyResult<Value> {
+        self.loop_call = false;
         match func {
             Value::Function(fun) => {
                 let frame = self.bind_frame(fun, args.pos, args.kw)?;
@@ -84,6 +85,14 @@ impl Vm {
         self.depth -= 1;
         self.native_depth -= 1;
         self.free_frame(f);
+        let r = r.map_err(|e| {
+            if e.is_suspend() {
+                // A nested loop cannot be suspended through the native code that runs it.
+                PyErr::runtime_error("a host function was called from inside a native callback (map, sorted, ...) and the host answers only asynchronously")
+            } else {
+                e
+            }
+        });
         match r? {
             Exit::Return(v) => Ok(v),
             Exit::Yield(_) => Err(PyErr::runtime_error("yield outside a generator")),

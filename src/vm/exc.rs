@@ -18,6 +18,10 @@ impl Vm {
                 let kind = ExcKind::from_name(t.type_name).unwrap_or(ExcKind::RuntimeError);
                 self.new_exception(kind, vec![Value::string(t.message)])
             }
+            exception::ErrRepr::Suspend(c) => self.new_exception(
+                ExcKind::RuntimeError,
+                vec![Value::string(format!("the host did not answer the call of {}()", c.name))],
+            ),
         }
     }
 
@@ -43,7 +47,7 @@ impl Vm {
                 false
             }
             exception::ErrRepr::Object(i) => i.class.is_subclass(&self.exc_class(kind)),
-            exception::ErrRepr::Terminal(_) => false,
+            exception::ErrRepr::Terminal(_) | exception::ErrRepr::Suspend(_) => false,
         }
     }
 

@@ -45,6 +45,8 @@ impl Vm {
         loop {
             match self.run(&mut f, base) {
                 Ok(exit) => return (f, Ok(exit)),
+                // A host call: keep every frame as it is, to be resumed.
+                Err(e) if e.is_suspend() => return (f, Err(e)),
                 Err(e) => {
                     if let Err(e) = self.unwind(&mut f, base, e) {
                         return (f, Err(e));
@@ -875,6 +877,20 @@ impl Vm {
                     p.extend(pos);
                     self.call(&m.func, Args { pos: p, kw }).map(Some)
                 }
+            }
+            Value::Builtin(b) => {
+                let mut args = Args { pos, kw };
+                if let Some(s) = &b.bound {
+                    args.pos.insert(0, s.clone());
+                }
+                if let Some(d) = &b.data {
+                    args.pos.insert(0, d.clone());
+                }
+                // Only a host function called right here may suspend the machine.
+                self.loop_call = true;
+                let r = (b.func)(self, args);
+                self.loop_call = false;
+                r.map(Some)
             }
             _ => self.call(&func, Args { pos, kw }).map(Some),
         }

@@ -266,7 +266,7 @@ impl Vm {
                     Err(e) => Err(e),
                 };
             }
-            NativeIter::Dyn(d) => {
+            NativeIter::Dyn(_) => {
                 // Dyn iterators may call back into Python; take it out while running.
                 let mut d = std::mem::replace(&mut *guard, NativeIter::Exhausted);
                 drop(guard);

@@ -28,11 +28,12 @@ pub use iter::not_iterable;
 use crate::builtins::Types;
 use crate::compile::Code;
 use crate::policy::Policy;
+use crate::values::exception::HostCall;
 use crate::values::*;
 
-/// A call the machine made to something outside it (a host function): the host
-/// answers it, and the machine resumes.
-pub type HostFn = Rc<dyn Fn(&mut Vm, Args) -> PyResult<Value>>;
+/// Answers host calls synchronously when the machine cannot suspend (a host call
+/// made from inside a native callback such as `map` or a generator).
+pub type HostResolver = Rc<dyn Fn(&HostCall) -> PyResult<Value>>;
 
 pub struct Vm {
     pub types: Types,
@@ -60,6 +61,11 @@ pub struct Vm {
     pub repr_stack: Vec<usize>,
     /// Heap bytes live when the current run started (see `memory`).
     pub heap_baseline: usize,
+    pub host_resolver: Option<HostResolver>,
+    pub host_calls: u64,
+    /// True while a native called directly by the instruction loop runs (before it
+    /// calls anything back): the only place where a host call may suspend.
+    pub loop_call: bool,
 }
 
 impl Vm {
@@ -85,6 +91,9 @@ impl Vm {
             filename: "<string>".into(),
             repr_stack: Vec::new(),
             heap_baseline: 0,
+            host_resolver: None,
+            host_calls: 0,
+            loop_call: false,
         }
     }
 
@@ -245,6 +254,30 @@ impl Vm {
     pub fn isinstance(&self, v: &Value, cls: &Rc<Class>) -> bool {
         let t = self.type_of(v);
         t.is_subclass(cls)
+    }
+
+    /// Calls the host function `name`: suspends the machine (returning to the host)
+    /// when called from the instruction loop itself, or asks the synchronous resolver
+    /// from inside native callbacks.
+    pub fn call_host(&mut self, name: Rc<str>, args: Args) -> PyResult<Value> {
+        if self.host_calls >= self.policy.max_host_calls {
+            return Err(PyErr::terminal(
+                "RuntimeError",
+                format!("tool call budget exceeded ({} calls)", self.policy.max_host_calls),
+            ));
+        }
+        self.host_calls += 1;
+        let call = HostCall { name, args: args.pos.into_vec(), kwargs: args.kw, id: self.host_calls };
+        if self.native_depth == 0 && self.loop_call {
+            return Err(PyErr::suspend(call));
+        }
+        match self.host_resolver.clone() {
+            Some(r) => r(&call),
+            None => Err(PyErr::runtime_error(format!(
+                "{}() was called from inside a native callback (map, sorted, a generator...), where this host cannot answer; call it from a plain loop",
+                call.name
+            ))),
+        }
     }
 
     /// An imported module of this session (each session has its own copies).
