@@ -69,6 +69,9 @@ pub enum Op {
     Unary(UnaryOpKind),
     Compare(CmpOp),
     Jump(u32),
+    /// Compare the top two and jump when the result is false (a fused
+    /// `Compare` + `PopJumpIfFalse`, the shape of every loop and `if` test).
+    CompareJumpIfFalse(CmpOp, u32),
     PopJumpIfFalse(u32),
     PopJumpIfTrue(u32),
     JumpIfFalseOrPop(u32),

@@ -178,6 +178,7 @@ impl<'a, 'g> Compiler<'a, 'g> {
                 | Op::JumpIfFalseOrPop(t)
                 | Op::JumpIfTrueOrPop(t)
                 | Op::ForIter(t)
+                | Op::CompareJumpIfFalse(_, t)
                 | Op::SetupExcept(t)
                 | Op::SetupCleanup(t) => patch(t),
                 _ => {}
@@ -1064,6 +1065,12 @@ impl<'a, 'g> Compiler<'a, 'g> {
                     }
                     self.bind(skip);
                 }
+                return Ok(());
+            }
+            ExprKind::Compare { left, ops, comparators } if ops.len() == 1 && !jump_if => {
+                self.expr(left)?;
+                self.expr(&comparators[0])?;
+                self.emit(Op::CompareJumpIfFalse(ops[0], target.0));
                 return Ok(());
             }
             _ => {}

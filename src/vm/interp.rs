@@ -296,6 +296,17 @@ impl Vm {
                 Op::Subscr => {
                     let key = pop!(f);
                     let obj = pop!(f);
+                    if let (Value::List(l), Value::Int(i)) = (&obj, &key) {
+                        let l = l.borrow();
+                        let n = l.len() as i64;
+                        let j = if *i < 0 { i + n } else { *i };
+                        if j >= 0 && j < n {
+                            let v = l[j as usize].clone();
+                            drop(l);
+                            f.stack.push(v);
+                            continue;
+                        }
+                    }
                     let v = self.getitem(&obj, &key)?;
                     f.stack.push(v);
                 }
@@ -303,6 +314,15 @@ impl Vm {
                     let key = pop!(f);
                     let obj = pop!(f);
                     let v = pop!(f);
+                    if let (Value::List(l), Value::Int(i)) = (&obj, &key) {
+                        let mut l = l.borrow_mut();
+                        let n = l.len() as i64;
+                        let j = if *i < 0 { i + n } else { *i };
+                        if j >= 0 && j < n {
+                            l[j as usize] = v;
+                            continue;
+                        }
+                    }
                     self.setitem(&obj, key, v)?;
                 }
                 Op::DeleteSubscr => {
@@ -326,6 +346,8 @@ impl Vm {
                             Some(r) => Value::Int(r),
                             None => self.binary_op(&a, &b, op)?,
                         },
+                        (Value::Int(x), Value::Int(y), BinOp::Mod) if *y > 0 && *x >= 0 => Value::Int(x % y),
+                        (Value::Int(x), Value::Int(y), BinOp::FloorDiv) if *y > 0 && *x >= 0 => Value::Int(x / y),
                         (Value::Float(x), Value::Float(y), BinOp::Add) => Value::Float(x + y),
                         (Value::Float(x), Value::Float(y), BinOp::Sub) => Value::Float(x - y),
                         (Value::Float(x), Value::Float(y), BinOp::Mult) => Value::Float(x * y),
@@ -379,6 +401,25 @@ impl Vm {
                         self.tick()?;
                     }
                     f.ip = t as usize;
+                }
+                Op::CompareJumpIfFalse(op, t) => {
+                    let b = pop!(f);
+                    let a = pop!(f);
+                    let r = match (&a, &b) {
+                        (Value::Int(x), Value::Int(y)) => match op {
+                            CmpOp::Lt => x < y,
+                            CmpOp::LtE => x <= y,
+                            CmpOp::Gt => x > y,
+                            CmpOp::GtE => x >= y,
+                            CmpOp::Eq | CmpOp::Is => x == y,
+                            CmpOp::NotEq | CmpOp::IsNot => x != y,
+                            _ => self.compare_op(&a, &b, op)?,
+                        },
+                        _ => self.compare_op(&a, &b, op)?,
+                    };
+                    if !r {
+                        f.ip = t as usize;
+                    }
                 }
                 Op::PopJumpIfFalse(t) => {
                     let v = pop!(f);
@@ -442,6 +483,25 @@ impl Vm {
                 Op::Call(argc) => {
                     self.tick()?;
                     let func_idx = f.stack.len() - argc as usize - 1;
+                    // Fast path: a plain Python function called with exactly its
+                    // positional parameters: move the arguments straight into its locals.
+                    if let Value::Function(fun) = &f.stack[func_idx] {
+                        let c = &fun.code;
+                        if c.argcount == argc && !c.varargs && !c.varkw && c.kwonly == 0 && !c.is_generator && c.cell_params.is_empty() && self.depth < self.policy.max_recursion {
+                            let fun = fun.clone();
+                            let mut frame = self.alloc_frame(fun.code.clone(), fun.globals.clone());
+                            for (slot, v) in frame.locals.iter_mut().zip(f.stack.drain(func_idx + 1..)) {
+                                *slot = Some(v);
+                            }
+                            f.stack.pop();
+                            frame.cells.extend(fun.closure.iter().cloned());
+                            self.depth += 1;
+                            let caller = std::mem::replace(f, frame);
+                            self.frames.push(caller);
+                            code = f.code.clone();
+                            continue;
+                        }
+                    }
                     let func = std::mem::replace(&mut f.stack[func_idx], Value::None);
                     let pos: smallvec::SmallVec<[Value; 4]> = f.stack.drain(func_idx + 1..).collect();
                     f.stack.pop();
