@@ -161,11 +161,28 @@ fn str_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [x, encoding, errors] = args.bind("str", ["object", "encoding", "errors"], 0, 0)?;
     match (x, encoding) {
         (None, _) => Ok(Value::str("")),
-        (Some(Value::Bytes(b)), Some(_)) => match String::from_utf8(b.to_vec()) {
-            Ok(s) => Ok(Value::string(s)),
-            Err(_) if errors.is_some() => Ok(Value::string(String::from_utf8_lossy(&b).into_owned())),
-            Err(e) => Err(PyErr::new(ExcKind::UnicodeDecodeError, format!("'utf-8' codec can't decode byte 0x{:02x} in position {}: invalid start byte", b[e.utf8_error().valid_up_to()], e.utf8_error().valid_up_to()))),
-        },
+        (Some(Value::Bytes(b)), Some(enc)) => {
+            let enc = match &enc {
+                Value::Str(e) => e.as_str().to_ascii_lowercase().replace('_', "-"),
+                other => return Err(PyErr::type_error(format!("str() argument 'encoding' must be str, not {}", other.type_name()))),
+            };
+            match enc.as_str() {
+                "utf-8" | "utf8" => match std::str::from_utf8(&b) {
+                    Ok(s) => Ok(Value::str(s)),
+                    Err(_) if errors.is_some() => Ok(Value::string(String::from_utf8_lossy(&b).into_owned())),
+                    Err(e) => {
+                        let pos = e.valid_up_to();
+                        Err(PyErr::new(ExcKind::UnicodeDecodeError, format!("'utf-8' codec can't decode byte 0x{:02x} in position {pos}: invalid start byte", b[pos])))
+                    }
+                },
+                "latin-1" | "latin1" | "iso-8859-1" => Ok(Value::string(b.iter().map(|&c| c as char).collect())),
+                "ascii" => match b.iter().position(|&c| c >= 0x80) {
+                    None => Ok(Value::string(b.iter().map(|&c| c as char).collect())),
+                    Some(pos) => Err(PyErr::new(ExcKind::UnicodeDecodeError, format!("'ascii' codec can't decode byte 0x{:02x} in position {pos}: ordinal not in range(128)", b[pos]))),
+                },
+                _ => Err(PyErr::new(ExcKind::LookupError, format!("unknown encoding: {enc}"))),
+            }
+        }
         (Some(x @ Value::Str(_)), None) => Ok(x),
         (Some(x), _) => Ok(Value::string(vm.str(&x)?)),
     }
