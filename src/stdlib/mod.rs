@@ -3,6 +3,7 @@
 //! internals to escape through. `load` builds a fresh module object per session.
 
 pub mod collections;
+pub mod itertools;
 pub mod support;
 
 use crate::values::*;
@@ -12,6 +13,7 @@ use crate::vm::Vm;
 pub fn load(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
     Ok(Some(match name {
         "collections" => collections::module(vm)?,
+        "itertools" => itertools::module(vm)?,
         _ => return Ok(None),
     }))
 }
