@@ -3,7 +3,9 @@
 //! internals to escape through. `load` builds a fresh module object per session.
 
 pub mod collections;
+pub mod functools;
 pub mod itertools;
+pub mod operator;
 pub mod support;
 
 use crate::values::*;
@@ -14,6 +16,8 @@ pub fn load(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
     Ok(Some(match name {
         "collections" => collections::module(vm)?,
         "itertools" => itertools::module(vm)?,
+        "functools" => functools::module(vm)?,
+        "operator" => operator::module(vm)?,
         _ => return Ok(None),
     }))
 }
