@@ -101,6 +101,7 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
             ("insert", dq_insert),
             ("copy", dq_copy),
             ("__copy__", dq_copy),
+            ("__deepcopy__", dq_deepcopy),
             ("__len__", dq_len),
             ("__bool__", dq_bool),
             ("__getitem__", dq_getitem),
@@ -978,6 +979,17 @@ fn dq_copy(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [this] = args.exact("copy")?;
     let n = dq_obj(&this)?;
     let (items, maxlen) = with_dq(&n, |d| (d.items.clone(), d.maxlen))?;
+    Ok(make_deque(n.class.clone(), items, maxlen))
+}
+
+fn dq_deepcopy(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [this, memo] = args.exact("__deepcopy__")?;
+    let n = dq_obj(&this)?;
+    let maxlen = with_dq(&n, |d| d.maxlen)?;
+    let mut items = VecDeque::new();
+    for v in dq_snapshot(&n)? {
+        items.push_back(super::copy::deep_value(vm, &v, &memo)?);
+    }
     Ok(make_deque(n.class.clone(), items, maxlen))
 }
 

@@ -2,8 +2,11 @@
 //! file per module). No module is written in Python: a module in Python would carry
 //! internals to escape through. `load` builds a fresh module object per session.
 
+pub mod bisect;
 pub mod collections;
+pub mod copy;
 pub mod functools;
+pub mod heapq;
 pub mod itertools;
 pub mod operator;
 pub mod support;
@@ -18,6 +21,9 @@ pub fn load(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
         "itertools" => itertools::module(vm)?,
         "functools" => functools::module(vm)?,
         "operator" => operator::module(vm)?,
+        "copy" => copy::module(vm)?,
+        "heapq" => heapq::module(vm)?,
+        "bisect" => bisect::module(vm)?,
         _ => return Ok(None),
     }))
 }
