@@ -156,7 +156,8 @@ impl Vm {
             }
             Value::Class(c) => {
                 if c.is_user {
-                    format!("<class '__main__.{}'>", c.qualname)
+                    // Stdlib classes built like user classes carry their own module.
+                    format!("<class '{}.{}'>", c.module, c.qualname)
                 } else if &*c.module == "builtins" {
                     format!("<class '{}'>", c.name)
                 } else {

@@ -2,12 +2,28 @@
 //! file per module). No module is written in Python: a module in Python would carry
 //! internals to escape through. `load` builds a fresh module object per session.
 
+pub mod bisect;
+pub mod collections;
+pub mod copy;
+pub mod functools;
+pub mod heapq;
+pub mod itertools;
+pub mod operator;
+pub mod support;
+
 use crate::values::*;
 use crate::vm::Vm;
 
 /// The module named `name`, or `None` when garter has no such module.
 pub fn load(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
-    let _ = vm;
-    let _ = name;
-    Ok(None)
+    Ok(Some(match name {
+        "collections" => collections::module(vm)?,
+        "itertools" => itertools::module(vm)?,
+        "functools" => functools::module(vm)?,
+        "operator" => operator::module(vm)?,
+        "copy" => copy::module(vm)?,
+        "heapq" => heapq::module(vm)?,
+        "bisect" => bisect::module(vm)?,
+        _ => return Ok(None),
+    }))
 }
