@@ -581,7 +581,10 @@ impl Decoder<'_> {
         if self.depth >= MAX_DEPTH {
             return Err(Fail::Py(PyErr::new(
                 ExcKind::RecursionError,
-                "maximum recursion depth exceeded while decoding a JSON object from a unicode string",
+                format!(
+                    "maximum recursion depth exceeded while decoding a JSON {} from a unicode string",
+                    if object { "object" } else { "array" }
+                ),
             )));
         }
         self.depth += 1;

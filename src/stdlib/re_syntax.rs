@@ -310,7 +310,7 @@ impl Tr {
         }
         let hi_n: u64 = hi.parse().unwrap_or(u64::MAX);
         if hi_n < lo_n {
-            return err("min repeat greater than max repeat", start + 1 + lo.chars().count() + 1);
+            return err("min repeat greater than max repeat", start + 1);
         }
         if hi_n >= 4294967295 {
             return err("the repetition number is too large", start + 1);
