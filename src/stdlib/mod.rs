@@ -3,6 +3,7 @@
 //! internals to escape through. `load` builds a fresh module object per session.
 
 mod json;
+mod math;
 mod re;
 mod re_syntax;
 
@@ -14,6 +15,7 @@ pub fn load(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
     Ok(Some(match name {
         "json" => json::module(vm)?,
         "re" => re::module(vm)?,
+        "math" => math::module(vm)?,
         _ => return Ok(None),
     }))
 }
