@@ -6,6 +6,8 @@ mod json;
 mod math;
 mod re;
 mod re_syntax;
+mod string;
+mod textwrap;
 
 use crate::values::*;
 use crate::vm::Vm;
@@ -16,6 +18,8 @@ pub fn load(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
         "json" => json::module(vm)?,
         "re" => re::module(vm)?,
         "math" => math::module(vm)?,
+        "string" => string::module(vm)?,
+        "textwrap" => textwrap::module(vm)?,
         _ => return Ok(None),
     }))
 }
