@@ -10,6 +10,12 @@ pub mod heapq;
 pub mod itertools;
 pub mod operator;
 pub mod support;
+mod json;
+mod math;
+mod re;
+mod re_syntax;
+mod string;
+mod textwrap;
 
 use crate::values::*;
 use crate::vm::Vm;
@@ -24,6 +30,11 @@ pub fn load(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
         "copy" => copy::module(vm)?,
         "heapq" => heapq::module(vm)?,
         "bisect" => bisect::module(vm)?,
+        "json" => json::module(vm)?,
+        "re" => re::module(vm)?,
+        "math" => math::module(vm)?,
+        "string" => string::module(vm)?,
+        "textwrap" => textwrap::module(vm)?,
         _ => return Ok(None),
     }))
 }
