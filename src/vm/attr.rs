@@ -157,6 +157,17 @@ impl Vm {
 
     fn instance_getattr(&mut self, obj: &Value, inst: &Rc<Instance>, name: &str) -> PyResult<Value> {
         let cls = inst.class.clone();
+        // The common case first: the instance's own attribute, unless a property of
+        // the same name (only user classes define properties) takes precedence.
+        if let Some(v) = inst.attrs.borrow().get(name) {
+            let shadowed = cls
+                .mro_with_self()
+                .take_while(|c| c.is_user)
+                .any(|c| matches!(c.dict.borrow().get(name), Some(Value::Property(_))));
+            if !shadowed {
+                return Ok(v.clone());
+            }
+        }
         let class_attr = cls.lookup(name);
         // Data descriptors (properties) win over the instance's own attributes.
         if let Some(Value::Property(_)) = &class_attr {
@@ -279,7 +290,9 @@ impl Vm {
         match obj {
             Value::Instance(inst) => {
                 let cls = inst.class.clone();
-                match cls.lookup(name) {
+                // Properties, descriptors and __setattr__ come only from user classes.
+                let user_attr = cls.mro_with_self().take_while(|c| c.is_user).find_map(|c| c.dict.borrow().get(name).cloned());
+                match user_attr {
                     Some(Value::Property(p)) => {
                         return match &p.fset {
                             Some(s) => {
@@ -300,7 +313,8 @@ impl Vm {
                     }
                     _ => {}
                 }
-                if let Some(sa) = cls.lookup("__setattr__").filter(|f| matches!(f, Value::Function(_))) {
+                let user_setattr = cls.mro_with_self().take_while(|c| c.is_user).find_map(|c| c.dict.borrow().get("__setattr__").cloned());
+                if let Some(sa) = user_setattr.filter(|f| matches!(f, Value::Function(_))) {
                     self.call(&sa, Args::new([obj.clone(), Value::str(name), v]))?;
                     return Ok(());
                 }

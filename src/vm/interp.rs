@@ -270,6 +270,19 @@ impl Vm {
                     let name = &code.names[n as usize];
                     match self.lookup_method(&f.stack[obj_idx], name)? {
                         super::attr::Method::Python(func) => {
+                            let c = &func.code;
+                            if c.argcount as usize == argc + 1 && !c.varargs && !c.varkw && c.kwonly == 0 && !c.is_generator && c.cell_params.is_empty() && self.depth < self.policy.max_recursion {
+                                let mut frame = self.alloc_frame(func.code.clone(), func.globals.clone());
+                                for (slot, v) in frame.locals.iter_mut().zip(f.stack.drain(obj_idx..)) {
+                                    *slot = Some(v);
+                                }
+                                frame.cells.extend(func.closure.iter().cloned());
+                                self.depth += 1;
+                                let caller = std::mem::replace(f, frame);
+                                self.frames.push(caller);
+                                code = f.code.clone();
+                                continue;
+                            }
                             let pos: smallvec::SmallVec<[Value; 4]> = f.stack.drain(obj_idx..).collect();
                             if let Some(v) = self.push_call(f, &func, pos, Vec::new())? {
                                 f.stack.push(v);
