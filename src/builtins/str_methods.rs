@@ -769,7 +769,7 @@ fn pad_args(vm: &mut Vm, args: Args, name: &str) -> PyResult<(Rc<PyStr>, usize, 
         None => ' ',
         Some(v) => {
             let f = as_str(&v)
-                .ok_or_else(|| PyErr::type_error(format!("{name}() argument 2 must be str, not {}", v.type_name())))?;
+                .ok_or_else(|| PyErr::type_error(format!("The fill character must be a unicode character, not {}", v.type_name())))?;
             let mut it = f.as_str().chars();
             match (it.next(), it.next()) {
                 (Some(c), None) => c,
