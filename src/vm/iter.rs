@@ -347,10 +347,20 @@ impl Vm {
             Value::BigInt(_) => return Err(PyErr::index_error(format!("cannot fit 'int' into an index-sized integer"))),
             Value::Instance(_) => self.index_of(key)?,
             _ => {
-                return Err(PyErr::type_error(format!(
-                    "{what} indices must be integers or slices, not {}",
-                    key.type_name()
-                )));
+                // `what` names the IndexError; the TypeError names the type as CPython does.
+                return Err(PyErr::type_error(match what {
+                    "string" => format!("string indices must be integers, not '{}'", key.type_name()),
+                    _ => format!(
+                        "{} indices must be integers or slices, not {}",
+                        match what {
+                            "index" => "byte",
+                            "range object" => "range",
+                            "list assignment" => "list",
+                            w => w,
+                        },
+                        key.type_name()
+                    ),
+                }));
             }
         };
         let n = len as i64;
