@@ -9,9 +9,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::method_args::{adjust_indices, as_str, bind, Style};
-use super::str_methods::{codec_args, escape_code_point, Codec};
-use super::types::{native, Types};
+use super::method_args::{Style, adjust_indices, as_str, bind};
+use super::str_methods::{Codec, codec_args, escape_code_point};
+use super::types::{Types, native};
 use crate::values::*;
 use crate::vm::Vm;
 
@@ -60,20 +60,29 @@ pub fn register(t: &Types) {
     ];
     super::add_methods(&t.bytes, shared);
     super::add_methods(&t.bytearray, shared);
-    super::add_methods(&t.bytearray, &[
-        ("append", ba_append),
-        ("extend", ba_extend),
-        ("pop", ba_pop),
-        ("insert", ba_insert),
-        ("remove", ba_remove),
-        ("clear", ba_clear),
-        ("copy", ba_copy),
-        ("reverse", ba_reverse),
-    ]);
+    super::add_methods(
+        &t.bytearray,
+        &[
+            ("append", ba_append),
+            ("extend", ba_extend),
+            ("pop", ba_pop),
+            ("insert", ba_insert),
+            ("remove", ba_remove),
+            ("clear", ba_clear),
+            ("copy", ba_copy),
+            ("reverse", ba_reverse),
+        ],
+    );
     for cls in [&t.bytes, &t.bytearray] {
         let mut d = cls.dict.borrow_mut();
-        d.insert("fromhex".into(), Value::ClassMethod(Rc::new(native("fromhex", b_fromhex))));
-        d.insert("maketrans".into(), Value::StaticMethod(Rc::new(native("maketrans", b_maketrans))));
+        d.insert(
+            "fromhex".into(),
+            Value::ClassMethod(Rc::new(native("fromhex", b_fromhex))),
+        );
+        d.insert(
+            "maketrans".into(),
+            Value::StaticMethod(Rc::new(native("maketrans", b_maketrans))),
+        );
     }
 }
 
@@ -131,7 +140,12 @@ fn bytes_like(v: &Value) -> Option<Vec<u8>> {
 }
 
 fn need_bytes(v: &Value) -> PyResult<Vec<u8>> {
-    bytes_like(v).ok_or_else(|| PyErr::type_error(format!("a bytes-like object is required, not '{}'", v.type_name())))
+    bytes_like(v).ok_or_else(|| {
+        PyErr::type_error(format!(
+            "a bytes-like object is required, not '{}'",
+            v.type_name()
+        ))
+    })
 }
 
 fn byte_value(vm: &mut Vm, v: &Value) -> PyResult<u8> {
@@ -157,18 +171,28 @@ fn needle(vm: &mut Vm, v: &Value) -> PyResult<Vec<u8>> {
 fn slice_index(vm: &mut Vm, v: Option<Value>) -> PyResult<Option<i64>> {
     match v {
         None | Some(Value::None) => Ok(None),
-        Some(Value::BigInt(b)) => Ok(Some(if b.sign() == num_bigint::Sign::Minus { i64::MIN } else { i64::MAX })),
+        Some(Value::BigInt(b)) => Ok(Some(if b.sign() == num_bigint::Sign::Minus {
+            i64::MIN
+        } else {
+            i64::MAX
+        })),
         Some(v @ (Value::Int(_) | Value::Bool(_))) => Ok(v.as_int()),
         Some(v) => match &v {
-            Value::Instance(i) if i.class.lookup("__index__").is_some() => vm.index_of(&v).map(Some),
-            _ => Err(PyErr::type_error("slice indices must be integers or None or have an __index__ method")),
+            Value::Instance(i) if i.class.lookup("__index__").is_some() => {
+                vm.index_of(&v).map(Some)
+            }
+            _ => Err(PyErr::type_error(
+                "slice indices must be integers or None or have an __index__ method",
+            )),
         },
     }
 }
 
 fn int_arg(vm: &mut Vm, v: &Value) -> PyResult<i64> {
     match v {
-        Value::BigInt(_) => Err(PyErr::overflow("Python int too large to convert to C ssize_t")),
+        Value::BigInt(_) => Err(PyErr::overflow(
+            "Python int too large to convert to C ssize_t",
+        )),
         _ => vm.index_of(v),
     }
 }
@@ -212,7 +236,8 @@ fn occurrences(hay: &[u8], sub: &[u8], max: usize) -> Vec<usize> {
 
 fn search(vm: &mut Vm, args: Args, name: &str) -> PyResult<(Vec<u8>, Vec<u8>, i64, i64)> {
     let t = ty(&args);
-    let (this, [sub, start, end]) = bind(args, t, name, Style::GetArgs, ["sub", "start", "end"], 1)?;
+    let (this, [sub, start, end]) =
+        bind(args, t, name, Style::GetArgs, ["sub", "start", "end"], 1)?;
     let (_, data) = this_bytes(&this, name, t)?;
     let sub = needle(vm, sub.as_ref().unwrap_or(&Value::None))?;
     let start = slice_index(vm, start)?;
@@ -227,7 +252,11 @@ fn find_in(data: &[u8], sub: &[u8], a: i64, b: i64, reverse: bool) -> Option<usi
     }
     let (a, b) = (a as usize, b as usize);
     let hay = &data[a..b];
-    let p = if reverse { rfind_sub(hay, sub) } else { find_sub(hay, sub) }?;
+    let p = if reverse {
+        rfind_sub(hay, sub)
+    } else {
+        find_sub(hay, sub)
+    }?;
     Some(a + p)
 }
 
@@ -243,12 +272,16 @@ fn b_rfind(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 fn b_index(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let (d, s, a, b) = search(vm, args, "index")?;
-    find_in(&d, &s, a, b, false).map(Value::from).ok_or_else(|| PyErr::value_error("subsection not found"))
+    find_in(&d, &s, a, b, false)
+        .map(Value::from)
+        .ok_or_else(|| PyErr::value_error("subsection not found"))
 }
 
 fn b_rindex(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let (d, s, a, b) = search(vm, args, "rindex")?;
-    find_in(&d, &s, a, b, true).map(Value::from).ok_or_else(|| PyErr::value_error("subsection not found"))
+    find_in(&d, &s, a, b, true)
+        .map(Value::from)
+        .ok_or_else(|| PyErr::value_error("subsection not found"))
 }
 
 fn b_count(vm: &mut Vm, args: Args) -> PyResult<Value> {
@@ -265,7 +298,8 @@ fn b_count(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 fn affix(vm: &mut Vm, args: Args, name: &str, at_end: bool) -> PyResult<Value> {
     let t = ty(&args);
-    let (this, [prefix, start, end]) = bind(args, t, name, Style::GetArgs, ["prefix", "start", "end"], 1)?;
+    let (this, [prefix, start, end]) =
+        bind(args, t, name, Style::GetArgs, ["prefix", "start", "end"], 1)?;
     let (_, data) = this_bytes(&this, name, t)?;
     let prefix = prefix.unwrap_or(Value::None);
     let start = slice_index(vm, start)?;
@@ -276,12 +310,19 @@ fn affix(vm: &mut Vm, args: Args, name: &str, at_end: bool) -> PyResult<Value> {
             return false;
         }
         let hay = &data[a as usize..b as usize];
-        if at_end { hay.ends_with(sub) } else { hay.starts_with(sub) }
+        if at_end {
+            hay.ends_with(sub)
+        } else {
+            hay.starts_with(sub)
+        }
     };
     if let Value::Tuple(items) = &prefix {
         for item in items.iter() {
             let sub = bytes_like(item).ok_or_else(|| {
-                PyErr::type_error(format!("a bytes-like object is required, not '{}'", item.type_name()))
+                PyErr::type_error(format!(
+                    "a bytes-like object is required, not '{}'",
+                    item.type_name()
+                ))
             })?;
             if matches(&sub) {
                 return Ok(Value::Bool(true));
@@ -290,7 +331,10 @@ fn affix(vm: &mut Vm, args: Args, name: &str, at_end: bool) -> PyResult<Value> {
         return Ok(Value::Bool(false));
     }
     let sub = bytes_like(&prefix).ok_or_else(|| {
-        PyErr::type_error(format!("{name} first arg must be bytes or a tuple of bytes, not {}", prefix.type_name()))
+        PyErr::type_error(format!(
+            "{name} first arg must be bytes or a tuple of bytes, not {}",
+            prefix.type_name()
+        ))
     })?;
     Ok(Value::Bool(matches(&sub)))
 }
@@ -324,7 +368,13 @@ fn b_lower(_vm: &mut Vm, args: Args) -> PyResult<Value> {
 fn b_swapcase(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     map_bytes(args, "swapcase", |d| {
         d.iter()
-            .map(|&c| if c.is_ascii_uppercase() { c.to_ascii_lowercase() } else { c.to_ascii_uppercase() })
+            .map(|&c| {
+                if c.is_ascii_uppercase() {
+                    c.to_ascii_lowercase()
+                } else {
+                    c.to_ascii_uppercase()
+                }
+            })
             .collect()
     })
 }
@@ -334,7 +384,11 @@ fn b_title(_vm: &mut Vm, args: Args) -> PyResult<Value> {
         let mut prev_cased = false;
         d.iter()
             .map(|&c| {
-                let out = if prev_cased { c.to_ascii_lowercase() } else { c.to_ascii_uppercase() };
+                let out = if prev_cased {
+                    c.to_ascii_lowercase()
+                } else {
+                    c.to_ascii_uppercase()
+                };
                 prev_cased = c.is_ascii_alphabetic();
                 out
             })
@@ -344,7 +398,16 @@ fn b_title(_vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 fn b_capitalize(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     map_bytes(args, "capitalize", |d| {
-        d.iter().enumerate().map(|(i, &c)| if i == 0 { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() }).collect()
+        d.iter()
+            .enumerate()
+            .map(|(i, &c)| {
+                if i == 0 {
+                    c.to_ascii_uppercase()
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            })
+            .collect()
     })
 }
 
@@ -356,11 +419,15 @@ fn test_bytes(args: Args, name: &str, f: impl Fn(&[u8]) -> bool) -> PyResult<Val
 }
 
 fn b_isalnum(_vm: &mut Vm, args: Args) -> PyResult<Value> {
-    test_bytes(args, "isalnum", |d| !d.is_empty() && d.iter().all(u8::is_ascii_alphanumeric))
+    test_bytes(args, "isalnum", |d| {
+        !d.is_empty() && d.iter().all(u8::is_ascii_alphanumeric)
+    })
 }
 
 fn b_isalpha(_vm: &mut Vm, args: Args) -> PyResult<Value> {
-    test_bytes(args, "isalpha", |d| !d.is_empty() && d.iter().all(u8::is_ascii_alphabetic))
+    test_bytes(args, "isalpha", |d| {
+        !d.is_empty() && d.iter().all(u8::is_ascii_alphabetic)
+    })
 }
 
 fn b_isascii(_vm: &mut Vm, args: Args) -> PyResult<Value> {
@@ -368,19 +435,27 @@ fn b_isascii(_vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn b_isdigit(_vm: &mut Vm, args: Args) -> PyResult<Value> {
-    test_bytes(args, "isdigit", |d| !d.is_empty() && d.iter().all(u8::is_ascii_digit))
+    test_bytes(args, "isdigit", |d| {
+        !d.is_empty() && d.iter().all(u8::is_ascii_digit)
+    })
 }
 
 fn b_isspace(_vm: &mut Vm, args: Args) -> PyResult<Value> {
-    test_bytes(args, "isspace", |d| !d.is_empty() && d.iter().all(|&c| is_space(c)))
+    test_bytes(args, "isspace", |d| {
+        !d.is_empty() && d.iter().all(|&c| is_space(c))
+    })
 }
 
 fn b_islower(_vm: &mut Vm, args: Args) -> PyResult<Value> {
-    test_bytes(args, "islower", |d| d.iter().any(u8::is_ascii_lowercase) && !d.iter().any(u8::is_ascii_uppercase))
+    test_bytes(args, "islower", |d| {
+        d.iter().any(u8::is_ascii_lowercase) && !d.iter().any(u8::is_ascii_uppercase)
+    })
 }
 
 fn b_isupper(_vm: &mut Vm, args: Args) -> PyResult<Value> {
-    test_bytes(args, "isupper", |d| d.iter().any(u8::is_ascii_uppercase) && !d.iter().any(u8::is_ascii_lowercase))
+    test_bytes(args, "isupper", |d| {
+        d.iter().any(u8::is_ascii_uppercase) && !d.iter().any(u8::is_ascii_lowercase)
+    })
 }
 
 fn b_istitle(_vm: &mut Vm, args: Args) -> PyResult<Value> {
@@ -410,7 +485,10 @@ fn b_istitle(_vm: &mut Vm, args: Args) -> PyResult<Value> {
 // ---------------------------------------------------------------------------
 // Splitting, joining, stripping, padding, replacing.
 
-fn split_args(vm: &mut Vm, args: Args, name: &str) -> PyResult<(Kind, Vec<u8>, Option<Vec<u8>>, usize)> {
+/// A split call: receiver kind, its bytes, the separator (None: whitespace), max splits.
+type SplitCall = (Kind, Vec<u8>, Option<Vec<u8>>, usize);
+
+fn split_args(vm: &mut Vm, args: Args, name: &str) -> PyResult<SplitCall> {
     let t = ty(&args);
     let (this, [sep, maxsplit]) = bind(args, t, name, Style::Keywords, ["sep", "maxsplit"], 0)?;
     let (kind, data) = this_bytes(&this, name, t)?;
@@ -425,7 +503,12 @@ fn split_args(vm: &mut Vm, args: Args, name: &str) -> PyResult<(Kind, Vec<u8>, O
     if sep.as_ref().is_some_and(Vec::is_empty) {
         return Err(PyErr::value_error("empty separator"));
     }
-    Ok((kind, data, sep, if max < 0 { usize::MAX } else { max as usize }))
+    Ok((
+        kind,
+        data,
+        sep,
+        if max < 0 { usize::MAX } else { max as usize },
+    ))
 }
 
 fn parts_list(kind: Kind, parts: Vec<&[u8]>) -> Value {
@@ -548,13 +631,23 @@ fn b_partition_impl(args: Args, name: &str, reverse: bool) -> PyResult<Value> {
     if sep.is_empty() {
         return Err(PyErr::value_error("empty separator"));
     }
-    let found = if reverse { rfind_sub(&data, &sep) } else { find_sub(&data, &sep) };
+    let found = if reverse {
+        rfind_sub(&data, &sep)
+    } else {
+        find_sub(&data, &sep)
+    };
     let parts = match found {
-        Some(i) => vec![data[..i].to_vec(), sep.clone(), data[i + sep.len()..].to_vec()],
+        Some(i) => vec![
+            data[..i].to_vec(),
+            sep.clone(),
+            data[i + sep.len()..].to_vec(),
+        ],
         None if reverse => vec![Vec::new(), Vec::new(), data],
         None => vec![data, Vec::new(), Vec::new()],
     };
-    Ok(Value::tuple(parts.into_iter().map(|p| make(kind, p)).collect()))
+    Ok(Value::tuple(
+        parts.into_iter().map(|p| make(kind, p)).collect(),
+    ))
 }
 
 fn b_partition(_vm: &mut Vm, args: Args) -> PyResult<Value> {
@@ -573,7 +666,10 @@ fn b_join(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let b = bytes_like(item).ok_or_else(|| {
-            PyErr::type_error(format!("sequence item {i}: expected a bytes-like object, {} found", item.type_name()))
+            PyErr::type_error(format!(
+                "sequence item {i}: expected a bytes-like object, {} found",
+                item.type_name()
+            ))
         })?;
         vm.check_alloc(out.len() as u128 + b.len() as u128 + sep.len() as u128)?;
         if i > 0 {
@@ -628,7 +724,11 @@ fn b_remove_affix(args: Args, name: &str, suffix: bool) -> PyResult<Value> {
     let (this, [a]) = bind(args, t, name, Style::Clinic, ["prefix"], 1)?;
     let (kind, data) = this_bytes(&this, name, t)?;
     let a = need_bytes(a.as_ref().unwrap_or(&Value::None))?;
-    let out = if suffix { data.strip_suffix(a.as_slice()) } else { data.strip_prefix(a.as_slice()) };
+    let out = if suffix {
+        data.strip_suffix(a.as_slice())
+    } else {
+        data.strip_prefix(a.as_slice())
+    };
     let out = out.map(<[u8]>::to_vec).unwrap_or_else(|| data.clone());
     Ok(make(kind, out))
 }
@@ -748,7 +848,8 @@ fn b_expandtabs(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 fn b_replace(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let t = ty(&args);
-    let (this, [old, new, count]) = bind(args, t, "replace", Style::Range, ["old", "new", "count"], 2)?;
+    let (this, [old, new, count]) =
+        bind(args, t, "replace", Style::Range, ["old", "new", "count"], 2)?;
     let (kind, data) = this_bytes(&this, "replace", t)?;
     let old = need_bytes(old.as_ref().unwrap_or(&Value::None))?;
     let new = need_bytes(new.as_ref().unwrap_or(&Value::None))?;
@@ -756,7 +857,11 @@ fn b_replace(vm: &mut Vm, args: Args) -> PyResult<Value> {
         None => -1,
         Some(v) => int_arg(vm, &v)?,
     };
-    let max = if count < 0 { usize::MAX } else { count as usize };
+    let max = if count < 0 {
+        usize::MAX
+    } else {
+        count as usize
+    };
     if old.is_empty() {
         let n = (data.len() + 1).min(max);
         vm.check_alloc(data.len() as u128 + n as u128 * new.len() as u128)?;
@@ -790,7 +895,9 @@ fn b_maketrans(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     let from = need_bytes(&from)?;
     let to = need_bytes(&to)?;
     if from.len() != to.len() {
-        return Err(PyErr::value_error("maketrans arguments must have same length"));
+        return Err(PyErr::value_error(
+            "maketrans arguments must have same length",
+        ));
     }
     let mut table: Vec<u8> = (0..=255).collect();
     for (a, b) in from.iter().zip(to.iter()) {
@@ -801,14 +908,23 @@ fn b_maketrans(_vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 fn b_translate(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     let t = ty(&args);
-    let (this, [table, delete]) = bind(args, t, "translate", Style::Keywords, ["table", "delete"], 1)?;
+    let (this, [table, delete]) = bind(
+        args,
+        t,
+        "translate",
+        Style::Keywords,
+        ["table", "delete"],
+        1,
+    )?;
     let (kind, data) = this_bytes(&this, "translate", t)?;
     let table = match table {
         None | Some(Value::None) => None,
         Some(v) => {
             let b = need_bytes(&v)?;
             if b.len() != 256 {
-                return Err(PyErr::value_error("translation table must be 256 characters long"));
+                return Err(PyErr::value_error(
+                    "translation table must be 256 characters long",
+                ));
             }
             Some(b)
         }
@@ -848,7 +964,15 @@ pub fn decode(data: &[u8], codec: Codec, errors: &str) -> PyResult<String> {
                         Some(n) => {
                             let start = rest[good];
                             let invalid_start = (0x80..=0xc1).contains(&start) || start >= 0xf5;
-                            (good, n, if invalid_start { "invalid start byte" } else { "invalid continuation byte" })
+                            (
+                                good,
+                                n,
+                                if invalid_start {
+                                    "invalid start byte"
+                                } else {
+                                    "invalid continuation byte"
+                                },
+                            )
                         }
                     }
                 }
@@ -888,7 +1012,10 @@ pub fn decode(data: &[u8], codec: Codec, errors: &str) -> PyResult<String> {
                 }
             }
             other => {
-                return Err(PyErr::new(ExcKind::LookupError, format!("unknown error handler name '{other}'")));
+                return Err(PyErr::new(
+                    ExcKind::LookupError,
+                    format!("unknown error handler name '{other}'"),
+                ));
             }
         }
         pos = start + bad;
@@ -898,7 +1025,14 @@ pub fn decode(data: &[u8], codec: Codec, errors: &str) -> PyResult<String> {
 
 fn b_decode(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let t = ty(&args);
-    let (this, [encoding, errors]) = bind(args, t, "decode", Style::Keywords, ["encoding", "errors"], 0)?;
+    let (this, [encoding, errors]) = bind(
+        args,
+        t,
+        "decode",
+        Style::Keywords,
+        ["encoding", "errors"],
+        0,
+    )?;
     let (_, data) = this_bytes(&this, "decode", t)?;
     let (codec, errors) = codec_args("decode", encoding, errors)?;
     vm.check_alloc(data.len() as u128 * 3)?;
@@ -945,13 +1079,15 @@ fn b_hex(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let group = per.unsigned_abs() as usize;
     let n = data.len();
     for (i, &b) in data.iter().enumerate() {
-        if let Some(s) = sep {
-            if i > 0 && group > 0 {
-                // Groups count from the right for a positive size, from the left otherwise.
-                let boundary = if per > 0 { (n - i) % group == 0 } else { i % group == 0 };
-                if boundary {
-                    out.push(s as char);
-                }
+        if let Some(s) = sep.filter(|_| i > 0 && group > 0) {
+            // Groups count from the right for a positive size, from the left otherwise.
+            let boundary = if per > 0 {
+                (n - i) % group == 0
+            } else {
+                i % group == 0
+            };
+            if boundary {
+                out.push(s as char);
             }
         }
         out.push(HEX[(b >> 4) as usize] as char);
@@ -962,28 +1098,42 @@ fn b_hex(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 fn b_fromhex(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [cls, s] = args.exact("fromhex")?;
-    let text = as_str(&s)
-        .ok_or_else(|| PyErr::type_error(format!("fromhex() argument must be str, not {}", s.type_name())))?;
+    let text = as_str(&s).ok_or_else(|| {
+        PyErr::type_error(format!(
+            "fromhex() argument must be str, not {}",
+            s.type_name()
+        ))
+    })?;
     let b = text.as_str().as_bytes();
     let mut out = Vec::with_capacity(b.len() / 2);
     let mut i = 0;
     let bad = |i: usize| {
         // The position is in code points, as CPython counts it.
         let pos = text.as_str()[..i].chars().count();
-        PyErr::value_error(format!("non-hexadecimal number found in fromhex() arg at position {pos}"))
+        PyErr::value_error(format!(
+            "non-hexadecimal number found in fromhex() arg at position {pos}"
+        ))
     };
     while i < b.len() {
         if b[i].is_ascii_whitespace() || b[i] == b'\x0b' {
             i += 1;
             continue;
         }
-        let hi = (b[i] as char).to_digit(16).filter(|_| b[i].is_ascii()).ok_or_else(|| bad(i))?;
-        let lo = b.get(i + 1).and_then(|&c| (c as char).to_digit(16).filter(|_| c.is_ascii())).ok_or_else(|| bad(i + 1))?;
+        let hi = (b[i] as char)
+            .to_digit(16)
+            .filter(|_| b[i].is_ascii())
+            .ok_or_else(|| bad(i))?;
+        let lo = b
+            .get(i + 1)
+            .and_then(|&c| (c as char).to_digit(16).filter(|_| c.is_ascii()))
+            .ok_or_else(|| bad(i + 1))?;
         out.push((hi * 16 + lo) as u8);
         i += 2;
     }
     let kind = match &cls {
-        Value::Class(c) if c.mro_with_self().any(|k| k.tag == TypeTag::ByteArray) => Kind::ByteArray,
+        Value::Class(c) if c.mro_with_self().any(|k| k.tag == TypeTag::ByteArray) => {
+            Kind::ByteArray
+        }
         _ => Kind::Bytes,
     };
     Ok(make(kind, out))
@@ -1012,14 +1162,27 @@ fn ba_append(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn ba_extend(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let (this, [x]) = bind(args, "bytearray", "extend", Style::Clinic, ["iterable_of_ints"], 1)?;
+    let (this, [x]) = bind(
+        args,
+        "bytearray",
+        "extend",
+        Style::Clinic,
+        ["iterable_of_ints"],
+        1,
+    )?;
     let a = this_array(&this, "extend")?;
     let x = x.unwrap_or(Value::None);
     let data = match bytes_like(&x) {
         Some(b) => b,
         None => {
-            if matches!(x, Value::Int(_) | Value::Bool(_) | Value::BigInt(_) | Value::Float(_) | Value::None) {
-                return Err(PyErr::type_error(format!("can't extend bytearray with {}", x.type_name())));
+            if matches!(
+                x,
+                Value::Int(_) | Value::Bool(_) | Value::BigInt(_) | Value::Float(_) | Value::None
+            ) {
+                return Err(PyErr::type_error(format!(
+                    "can't extend bytearray with {}",
+                    x.type_name()
+                )));
             }
             let items = vm.collect(&x)?;
             let mut out = Vec::with_capacity(items.len());
@@ -1054,7 +1217,14 @@ fn ba_pop(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn ba_insert(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let (this, [i, x]) = bind(args, "bytearray", "insert", Style::Range, ["index", "item"], 2)?;
+    let (this, [i, x]) = bind(
+        args,
+        "bytearray",
+        "insert",
+        Style::Range,
+        ["index", "item"],
+        2,
+    )?;
     let a = this_array(&this, "insert")?;
     let i = int_arg(vm, i.as_ref().unwrap_or(&Value::None))?;
     let b = byte_value(vm, x.as_ref().unwrap_or(&Value::None))?;
@@ -1110,13 +1280,32 @@ mod tests {
 
     #[test]
     fn utf8_errors_use_cpython_reasons() {
-        assert!(decode_err(b"\xff").contains("can't decode byte 0xff in position 0: invalid start byte"));
-        assert!(decode_err(b"a\xe6\x97x").contains("bytes in position 1-2: invalid continuation byte"));
+        assert!(
+            decode_err(b"\xff")
+                .contains("can't decode byte 0xff in position 0: invalid start byte")
+        );
+        assert!(
+            decode_err(b"a\xe6\x97x").contains("bytes in position 1-2: invalid continuation byte")
+        );
         assert!(decode_err(b"\xe6\x97").contains("bytes in position 0-1: unexpected end of data"));
-        assert!(decode_err(b"\xed\xa0\x80").contains("byte 0xed in position 0: invalid continuation byte"));
-        assert_eq!(decode(b"\xe0\x80x", Codec::Utf8, "replace").ok().as_deref(), Some("\u{fffd}\u{fffd}x"));
-        assert_eq!(decode(b"a\xffb", Codec::Utf8, "backslashreplace").ok().as_deref(), Some("a\\xffb"));
-        assert_eq!(decode(b"caf\xe9", Codec::Latin1, "strict").ok().as_deref(), Some("café"));
+        assert!(
+            decode_err(b"\xed\xa0\x80")
+                .contains("byte 0xed in position 0: invalid continuation byte")
+        );
+        assert_eq!(
+            decode(b"\xe0\x80x", Codec::Utf8, "replace").ok().as_deref(),
+            Some("\u{fffd}\u{fffd}x")
+        );
+        assert_eq!(
+            decode(b"a\xffb", Codec::Utf8, "backslashreplace")
+                .ok()
+                .as_deref(),
+            Some("a\\xffb")
+        );
+        assert_eq!(
+            decode(b"caf\xe9", Codec::Latin1, "strict").ok().as_deref(),
+            Some("café")
+        );
     }
 
     #[test]

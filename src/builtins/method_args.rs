@@ -38,16 +38,24 @@ pub fn bind<const N: usize>(
 ) -> PyResult<(Value, [Option<Value>; N])> {
     let Args { mut pos, kw } = args;
     if pos.is_empty() {
-        return Err(PyErr::type_error(format!("unbound method {ty}.{name}() needs an argument")));
+        return Err(PyErr::type_error(format!(
+            "unbound method {ty}.{name}() needs an argument"
+        )));
     }
     let this = pos.remove(0);
     let n = pos.len();
     if !kw.is_empty() {
         match style {
             Style::Clinic | Style::Range => {
-                return Err(PyErr::type_error(format!("{ty}.{name}() takes no keyword arguments")));
+                return Err(PyErr::type_error(format!(
+                    "{ty}.{name}() takes no keyword arguments"
+                )));
             }
-            Style::GetArgs => return Err(PyErr::type_error(format!("{name}() takes no keyword arguments"))),
+            Style::GetArgs => {
+                return Err(PyErr::type_error(format!(
+                    "{name}() takes no keyword arguments"
+                )));
+            }
             Style::Keywords => {}
         }
     }
@@ -57,11 +65,24 @@ pub fn bind<const N: usize>(
         return Err(PyErr::type_error(match style {
             Style::Clinic if N == 0 => format!("{ty}.{name}() takes no arguments ({n} given)"),
             Style::Clinic => format!("{ty}.{name}() takes exactly one argument ({n} given)"),
-            Style::Range if required == N => format!("{name} expected {N} argument{}, got {n}", plural(N)),
-            Style::Range if too_many => format!("{name} expected at most {N} argument{}, got {n}", plural(N)),
-            Style::Range => format!("{name} expected at least {required} argument{}, got {n}", plural(required)),
-            _ if too_many => format!("{name}() takes at most {N} argument{} ({n} given)", plural(N)),
-            _ => format!("{name}() takes at least {required} argument{} ({n} given)", plural(required)),
+            Style::Range if required == N => {
+                format!("{name} expected {N} argument{}, got {n}", plural(N))
+            }
+            Style::Range if too_many => {
+                format!("{name} expected at most {N} argument{}, got {n}", plural(N))
+            }
+            Style::Range => format!(
+                "{name} expected at least {required} argument{}, got {n}",
+                plural(required)
+            ),
+            _ if too_many => format!(
+                "{name}() takes at most {N} argument{} ({n} given)",
+                plural(N)
+            ),
+            _ => format!(
+                "{name}() takes at least {required} argument{} ({n} given)",
+                plural(required)
+            ),
         }));
     }
     let mut out: [Option<Value>; N] = std::array::from_fn(|_| None);
@@ -77,11 +98,19 @@ pub fn bind<const N: usize>(
                 )));
             }
             Some(i) => out[i] = Some(v),
-            None => return Err(PyErr::type_error(format!("'{k}' is an invalid keyword argument for {name}()"))),
+            None => {
+                return Err(PyErr::type_error(format!(
+                    "'{k}' is an invalid keyword argument for {name}()"
+                )));
+            }
         }
     }
     if let Some(i) = out.iter().take(required).position(Option::is_none) {
-        return Err(PyErr::type_error(format!("{name}() missing required argument '{}' (pos {})", names[i], i + 1)));
+        return Err(PyErr::type_error(format!(
+            "{name}() missing required argument '{}' (pos {})",
+            names[i],
+            i + 1
+        )));
     }
     Ok((this, out))
 }
@@ -149,17 +178,37 @@ mod tests {
     #[test]
     fn wording_per_style() {
         let a = || call(vec![Value::str("a"), Value::Int(1)]);
-        assert_eq!(message(bind(a(), "str", "upper", Style::Clinic, [], 0)), "str.upper() takes no arguments (1 given)");
+        assert_eq!(
+            message(bind(a(), "str", "upper", Style::Clinic, [], 0)),
+            "str.upper() takes no arguments (1 given)"
+        );
         let none = || call(vec![Value::str("a")]);
         assert_eq!(
-            message(bind(none(), "str", "center", Style::Range, ["width", "fillchar"], 1)),
+            message(bind(
+                none(),
+                "str",
+                "center",
+                Style::Range,
+                ["width", "fillchar"],
+                1
+            )),
             "center expected at least 1 argument, got 0"
         );
         assert_eq!(
-            message(bind(none(), "str", "find", Style::GetArgs, ["sub", "start", "end"], 1)),
+            message(bind(
+                none(),
+                "str",
+                "find",
+                Style::GetArgs,
+                ["sub", "start", "end"],
+                1
+            )),
             "find() takes at least 1 argument (0 given)"
         );
-        assert_eq!(message(bind(none(), "str", "join", Style::Clinic, ["iterable"], 1)), "str.join() takes exactly one argument (0 given)");
+        assert_eq!(
+            message(bind(none(), "str", "join", Style::Clinic, ["iterable"], 1)),
+            "str.join() takes exactly one argument (0 given)"
+        );
     }
 
     #[test]

@@ -16,7 +16,9 @@ use crate::vm::Vm;
 pub fn str_format(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let Args { mut pos, kw } = args;
     if pos.is_empty() {
-        return Err(PyErr::type_error("unbound method str.format() needs an argument"));
+        return Err(PyErr::type_error(
+            "unbound method str.format() needs an argument",
+        ));
     }
     let this = pos.remove(0);
     let fmt = self_str(&this, "format")?;
@@ -29,18 +31,34 @@ pub fn str_format(vm: &mut Vm, args: Args) -> PyResult<Value> {
         }
         Some(Value::dict(d))
     };
-    let mut ctx = Context { args: Some(&pos), kwargs: kwargs.as_ref(), auto: Auto::Init, next: 0 };
+    let mut ctx = Context {
+        args: Some(&pos),
+        kwargs: kwargs.as_ref(),
+        auto: Auto::Init,
+        next: 0,
+    };
     Ok(Value::string(build(vm, fmt.as_str(), &mut ctx, 2)?))
 }
 
 /// `str.format_map(mapping)`: names looked up with `mapping[name]`, so a dict
 /// subclass's `__missing__` applies; positional fields are refused.
 pub fn str_format_map(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let (this, [mapping]) =
-        super::method_args::bind(args, "str", "format_map", super::method_args::Style::Clinic, ["mapping"], 1)?;
+    let (this, [mapping]) = super::method_args::bind(
+        args,
+        "str",
+        "format_map",
+        super::method_args::Style::Clinic,
+        ["mapping"],
+        1,
+    )?;
     let fmt = self_str(&this, "format_map")?;
     let mapping = mapping.unwrap_or(Value::None);
-    let mut ctx = Context { args: None, kwargs: Some(&mapping), auto: Auto::Init, next: 0 };
+    let mut ctx = Context {
+        args: None,
+        kwargs: Some(&mapping),
+        auto: Auto::Init,
+        next: 0,
+    };
     Ok(Value::string(build(vm, fmt.as_str(), &mut ctx, 2)?))
 }
 
@@ -49,7 +67,7 @@ pub fn str_format_map(vm: &mut Vm, args: Args) -> PyResult<Value> {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Auto {
     Init,
-    Auto,
+    Numbered,
     Manual,
 }
 
@@ -132,11 +150,18 @@ fn parse_field<'a>(fmt: &'a str, i: &mut usize) -> PyResult<Field<'a>> {
         }
     }
     let name = &fmt[name_start..(*i).saturating_sub(1).max(name_start)];
-    let mut field = Field { name, conversion: None, spec: "", spec_has_fields: false };
+    let mut field = Field {
+        name,
+        conversion: None,
+        spec: "",
+        spec_has_fields: false,
+    };
     if c == b'!' || c == b':' {
         if c == b'!' {
             if *i >= b.len() {
-                return Err(value_error("end of string while looking for conversion specifier"));
+                return Err(value_error(
+                    "end of string while looking for conversion specifier",
+                ));
             }
             let conv = fmt[*i..].chars().next().unwrap_or('\0');
             field.conversion = Some(conv);
@@ -188,7 +213,9 @@ fn get_integer(s: &str) -> PyResult<Option<usize>> {
     }
     let mut n: usize = 0;
     for c in s.chars() {
-        let Some(d) = decimal_value(c) else { return Ok(None) };
+        let Some(d) = decimal_value(c) else {
+            return Ok(None);
+        };
         n = n
             .checked_mul(10)
             .and_then(|n| n.checked_add(d as usize))
@@ -198,7 +225,13 @@ fn get_integer(s: &str) -> PyResult<Option<usize>> {
     Ok(Some(n))
 }
 
-fn render_field(vm: &mut Vm, field: &Field<'_>, ctx: &mut Context<'_>, depth: u32, out: &mut String) -> PyResult<()> {
+fn render_field(
+    vm: &mut Vm,
+    field: &Field<'_>,
+    ctx: &mut Context<'_>,
+    depth: u32,
+    out: &mut String,
+) -> PyResult<()> {
     let mut obj = field_object(vm, field.name, ctx)?;
     if let Some(conv) = field.conversion {
         let s = match conv {
@@ -208,7 +241,12 @@ fn render_field(vm: &mut Vm, field: &Field<'_>, ctx: &mut Context<'_>, depth: u3
             c if (c as u32) > 32 && (c as u32) < 127 => {
                 return Err(value_error(&format!("Unknown conversion specifier {c}")));
             }
-            c => return Err(value_error(&format!("Unknown conversion specifier \\x{:x}", c as u32))),
+            c => {
+                return Err(value_error(&format!(
+                    "Unknown conversion specifier \\x{:x}",
+                    c as u32
+                )));
+            }
         };
         obj = Value::string(s);
     }
@@ -232,7 +270,7 @@ fn field_object(vm: &mut Vm, name: &str, ctx: &mut Context<'_>) -> PyResult<Valu
     let empty = first.is_empty();
     let index = if empty || index.is_some() {
         if ctx.auto == Auto::Init {
-            ctx.auto = if empty { Auto::Auto } else { Auto::Manual };
+            ctx.auto = if empty { Auto::Numbered } else { Auto::Manual };
         }
         match (ctx.auto, empty) {
             (Auto::Manual, true) => {
@@ -240,7 +278,7 @@ fn field_object(vm: &mut Vm, name: &str, ctx: &mut Context<'_>) -> PyResult<Valu
                     "cannot switch from manual field specification to automatic field numbering",
                 ));
             }
-            (Auto::Auto, false) => {
+            (Auto::Numbered, false) => {
                 return Err(value_error(
                     "cannot switch from automatic field numbering to manual field specification",
                 ));
@@ -280,7 +318,7 @@ fn field_object(vm: &mut Vm, name: &str, ctx: &mut Context<'_>) -> PyResult<Valu
             },
         },
     };
-    let rest = name[first_end..].as_bytes();
+    let rest = &name.as_bytes()[first_end..];
     let mut i = 0;
     while i < rest.len() {
         let c = rest[i];
@@ -315,7 +353,11 @@ fn field_object(vm: &mut Vm, name: &str, ctx: &mut Context<'_>) -> PyResult<Valu
                 };
                 obj = vm.getitem(&obj, &key)?;
             }
-            _ => return Err(value_error("Only '.' or '[' may follow ']' in format field specifier")),
+            _ => {
+                return Err(value_error(
+                    "Only '.' or '[' may follow ']' in format field specifier",
+                ));
+            }
         }
     }
     Ok(obj)

@@ -9,70 +9,73 @@
 
 use std::rc::Rc;
 
-use unicode_general_category::{get_general_category, GeneralCategory as Gc};
+use unicode_general_category::{GeneralCategory as Gc, get_general_category};
 
-use super::method_args::{adjust_indices, as_str, bind, self_str, Style};
-use super::types::{add_methods, native, Types};
+use super::method_args::{Style, adjust_indices, as_str, bind, self_str};
+use super::types::{Types, add_methods, native};
 use super::unicode_tables::{CASEFOLD, DIGIT_NOT_DECIMAL, NUMERIC_OUTSIDE_N, TITLECASE};
 use crate::values::numparse::{decimal_value, is_printable, is_space};
 use crate::values::*;
 use crate::vm::Vm;
 
 pub fn register(t: &Types) {
-    add_methods(&t.str, &[
-        ("capitalize", str_capitalize),
-        ("casefold", str_casefold),
-        ("center", str_center),
-        ("count", str_count),
-        ("encode", str_encode),
-        ("endswith", str_endswith),
-        ("expandtabs", str_expandtabs),
-        ("find", str_find),
-        ("format", super::str_format::str_format),
-        ("format_map", super::str_format::str_format_map),
-        ("index", str_index),
-        ("isalnum", str_isalnum),
-        ("isalpha", str_isalpha),
-        ("isascii", str_isascii),
-        ("isdecimal", str_isdecimal),
-        ("isdigit", str_isdigit),
-        ("isidentifier", str_isidentifier),
-        ("islower", str_islower),
-        ("isnumeric", str_isnumeric),
-        ("isprintable", str_isprintable),
-        ("isspace", str_isspace),
-        ("istitle", str_istitle),
-        ("isupper", str_isupper),
-        ("join", str_join),
-        ("ljust", str_ljust),
-        ("lower", str_lower),
-        ("lstrip", str_lstrip),
-        ("partition", str_partition),
-        ("removeprefix", str_removeprefix),
-        ("removesuffix", str_removesuffix),
-        ("replace", str_replace),
-        ("rfind", str_rfind),
-        ("rindex", str_rindex),
-        ("rjust", str_rjust),
-        ("rpartition", str_rpartition),
-        ("rsplit", str_rsplit),
-        ("rstrip", str_rstrip),
-        ("split", str_split),
-        ("splitlines", str_splitlines),
-        ("startswith", str_startswith),
-        ("strip", str_strip),
-        ("swapcase", str_swapcase),
-        ("title", str_title),
-        ("translate", str_translate),
-        ("upper", str_upper),
-        ("zfill", str_zfill),
-    ]);
+    add_methods(
+        &t.str,
+        &[
+            ("capitalize", str_capitalize),
+            ("casefold", str_casefold),
+            ("center", str_center),
+            ("count", str_count),
+            ("encode", str_encode),
+            ("endswith", str_endswith),
+            ("expandtabs", str_expandtabs),
+            ("find", str_find),
+            ("format", super::str_format::str_format),
+            ("format_map", super::str_format::str_format_map),
+            ("index", str_index),
+            ("isalnum", str_isalnum),
+            ("isalpha", str_isalpha),
+            ("isascii", str_isascii),
+            ("isdecimal", str_isdecimal),
+            ("isdigit", str_isdigit),
+            ("isidentifier", str_isidentifier),
+            ("islower", str_islower),
+            ("isnumeric", str_isnumeric),
+            ("isprintable", str_isprintable),
+            ("isspace", str_isspace),
+            ("istitle", str_istitle),
+            ("isupper", str_isupper),
+            ("join", str_join),
+            ("ljust", str_ljust),
+            ("lower", str_lower),
+            ("lstrip", str_lstrip),
+            ("partition", str_partition),
+            ("removeprefix", str_removeprefix),
+            ("removesuffix", str_removesuffix),
+            ("replace", str_replace),
+            ("rfind", str_rfind),
+            ("rindex", str_rindex),
+            ("rjust", str_rjust),
+            ("rpartition", str_rpartition),
+            ("rsplit", str_rsplit),
+            ("rstrip", str_rstrip),
+            ("split", str_split),
+            ("splitlines", str_splitlines),
+            ("startswith", str_startswith),
+            ("strip", str_strip),
+            ("swapcase", str_swapcase),
+            ("title", str_title),
+            ("translate", str_translate),
+            ("upper", str_upper),
+            ("zfill", str_zfill),
+        ],
+    );
     // `str.maketrans` is a static method: callable on the class and on any string
     // alike, never receiving the string.
-    t.str
-        .dict
-        .borrow_mut()
-        .insert("maketrans".into(), Value::StaticMethod(Rc::new(native("maketrans", str_maketrans))));
+    t.str.dict.borrow_mut().insert(
+        "maketrans".into(),
+        Value::StaticMethod(Rc::new(native("maketrans", str_maketrans))),
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -92,9 +95,29 @@ fn is_cased(c: char) -> bool {
 fn is_case_ignorable(c: char) -> bool {
     if matches!(
         c,
-        '\'' | '.' | ':' | '^' | '`' | '\u{a8}' | '\u{ad}' | '\u{af}' | '\u{b4}' | '\u{b7}' | '\u{b8}'
-            | '\u{387}' | '\u{55f}' | '\u{5f4}' | '\u{2018}' | '\u{2019}' | '\u{2024}' | '\u{2027}'
-            | '\u{fe13}' | '\u{fe52}' | '\u{fe55}' | '\u{ff07}' | '\u{ff0e}' | '\u{ff1a}'
+        '\'' | '.'
+            | ':'
+            | '^'
+            | '`'
+            | '\u{a8}'
+            | '\u{ad}'
+            | '\u{af}'
+            | '\u{b4}'
+            | '\u{b7}'
+            | '\u{b8}'
+            | '\u{387}'
+            | '\u{55f}'
+            | '\u{5f4}'
+            | '\u{2018}'
+            | '\u{2019}'
+            | '\u{2024}'
+            | '\u{2027}'
+            | '\u{fe13}'
+            | '\u{fe52}'
+            | '\u{fe55}'
+            | '\u{ff07}'
+            | '\u{ff0e}'
+            | '\u{ff1a}'
     ) {
         return true;
     }
@@ -103,7 +126,11 @@ fn is_case_ignorable(c: char) -> bool {
     }
     matches!(
         get_general_category(c),
-        Gc::NonspacingMark | Gc::EnclosingMark | Gc::Format | Gc::ModifierLetter | Gc::ModifierSymbol
+        Gc::NonspacingMark
+            | Gc::EnclosingMark
+            | Gc::Format
+            | Gc::ModifierLetter
+            | Gc::ModifierSymbol
     )
 }
 
@@ -113,13 +140,27 @@ fn is_alpha(c: char) -> bool {
     }
     matches!(
         get_general_category(c),
-        Gc::UppercaseLetter | Gc::LowercaseLetter | Gc::TitlecaseLetter | Gc::ModifierLetter | Gc::OtherLetter
+        Gc::UppercaseLetter
+            | Gc::LowercaseLetter
+            | Gc::TitlecaseLetter
+            | Gc::ModifierLetter
+            | Gc::OtherLetter
     )
 }
 
 fn in_ranges(c: char, ranges: &[(u32, u32)]) -> bool {
     let c = c as u32;
-    ranges.binary_search_by(|&(a, b)| if b < c { std::cmp::Ordering::Less } else if a > c { std::cmp::Ordering::Greater } else { std::cmp::Ordering::Equal }).is_ok()
+    ranges
+        .binary_search_by(|&(a, b)| {
+            if b < c {
+                std::cmp::Ordering::Less
+            } else if a > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
 }
 
 fn is_decimal(c: char) -> bool {
@@ -134,12 +175,17 @@ fn is_numeric(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_digit();
     }
-    matches!(get_general_category(c), Gc::DecimalNumber | Gc::LetterNumber | Gc::OtherNumber)
-        || in_ranges(c, NUMERIC_OUTSIDE_N)
+    matches!(
+        get_general_category(c),
+        Gc::DecimalNumber | Gc::LetterNumber | Gc::OtherNumber
+    ) || in_ranges(c, NUMERIC_OUTSIDE_N)
 }
 
 fn table_lookup(table: &'static [(u32, &'static str)], c: char) -> Option<&'static str> {
-    table.binary_search_by_key(&(c as u32), |&(k, _)| k).ok().map(|i| table[i].1)
+    table
+        .binary_search_by_key(&(c as u32), |&(k, _)| k)
+        .ok()
+        .map(|i| table[i].1)
 }
 
 fn push_title(out: &mut String, c: char) {
@@ -177,11 +223,19 @@ fn new_str(s: String) -> PyResult<Value> {
 fn slice_index(vm: &mut Vm, v: Option<Value>) -> PyResult<Option<i64>> {
     match v {
         None | Some(Value::None) => Ok(None),
-        Some(Value::BigInt(b)) => Ok(Some(if b.sign() == num_bigint::Sign::Minus { i64::MIN } else { i64::MAX })),
+        Some(Value::BigInt(b)) => Ok(Some(if b.sign() == num_bigint::Sign::Minus {
+            i64::MIN
+        } else {
+            i64::MAX
+        })),
         Some(v @ (Value::Int(_) | Value::Bool(_))) => Ok(v.as_int()),
         Some(v) => match &v {
-            Value::Instance(i) if i.class.lookup("__index__").is_some() => vm.index_of(&v).map(Some),
-            _ => Err(PyErr::type_error("slice indices must be integers or None or have an __index__ method")),
+            Value::Instance(i) if i.class.lookup("__index__").is_some() => {
+                vm.index_of(&v).map(Some)
+            }
+            _ => Err(PyErr::type_error(
+                "slice indices must be integers or None or have an __index__ method",
+            )),
         },
     }
 }
@@ -190,8 +244,12 @@ fn slice_index(vm: &mut Vm, v: Option<Value>) -> PyResult<Option<i64>> {
 /// CPython's `Py_ssize_t` conversion would refuse them with an OverflowError.
 fn int_arg(vm: &mut Vm, v: &Value) -> PyResult<i64> {
     match v {
-        Value::BigInt(_) => Err(PyErr::overflow("Python int too large to convert to C ssize_t")),
-        Value::Float(_) => Err(PyErr::type_error("'float' object cannot be interpreted as an integer")),
+        Value::BigInt(_) => Err(PyErr::overflow(
+            "Python int too large to convert to C ssize_t",
+        )),
+        Value::Float(_) => Err(PyErr::type_error(
+            "'float' object cannot be interpreted as an integer",
+        )),
         _ => vm.index_of(v),
     }
 }
@@ -202,7 +260,11 @@ fn str_arg(v: &Value) -> PyResult<Rc<PyStr>> {
 
 /// Number of code points in `s[..byte]`.
 fn chars_before(s: &str, byte: usize, ascii: bool) -> usize {
-    if ascii { byte } else { s[..byte].chars().count() }
+    if ascii {
+        byte
+    } else {
+        s[..byte].chars().count()
+    }
 }
 
 /// The searchable window `[start, end)` of `s` in code points, or None when a
@@ -215,7 +277,14 @@ fn window(start: i64, end: i64, needle_len: usize) -> Option<(usize, usize)> {
 }
 
 fn search_args(vm: &mut Vm, args: Args, name: &str) -> PyResult<(Rc<PyStr>, Rc<PyStr>, i64, i64)> {
-    let (this, [sub, start, end]) = bind(args, "str", name, Style::GetArgs, ["sub", "start", "end"], 1)?;
+    let (this, [sub, start, end]) = bind(
+        args,
+        "str",
+        name,
+        Style::GetArgs,
+        ["sub", "start", "end"],
+        1,
+    )?;
     let s = self_str(&this, name)?;
     let sub = str_arg(sub.as_ref().unwrap_or(&Value::None))?;
     let start = slice_index(vm, start)?;
@@ -229,7 +298,11 @@ fn find_in(s: &PyStr, sub: &PyStr, start: i64, end: i64, reverse: bool) -> Optio
     let (a, b) = window(start, end, sub.len_chars())?;
     let (b0, b1) = (s.byte_offset(a), s.byte_offset(b));
     let hay = &s.as_str()[b0..b1];
-    let found = if reverse { hay.rfind(sub.as_str()) } else { hay.find(sub.as_str()) }?;
+    let found = if reverse {
+        hay.rfind(sub.as_str())
+    } else {
+        hay.find(sub.as_str())
+    }?;
     Some(a + chars_before(hay, found, s.is_ascii()))
 }
 
@@ -336,7 +409,9 @@ fn all_nonempty(s: &str, f: impl Fn(char) -> bool) -> bool {
 }
 
 fn str_isalnum(_vm: &mut Vm, args: Args) -> PyResult<Value> {
-    predicate(args, "isalnum", |s| all_nonempty(s, |c| is_alpha(c) || is_numeric(c) || is_digit(c)))
+    predicate(args, "isalnum", |s| {
+        all_nonempty(s, |c| is_alpha(c) || is_numeric(c) || is_digit(c))
+    })
 }
 
 fn str_isalpha(_vm: &mut Vm, args: Args) -> PyResult<Value> {
@@ -370,7 +445,9 @@ fn str_isprintable(_vm: &mut Vm, args: Args) -> PyResult<Value> {
 pub fn is_identifier(s: &str) -> bool {
     let mut it = s.chars();
     match it.next() {
-        Some(c) if c == '_' || unicode_ident::is_xid_start(c) => it.all(unicode_ident::is_xid_continue),
+        Some(c) if c == '_' || unicode_ident::is_xid_start(c) => {
+            it.all(unicode_ident::is_xid_continue)
+        }
         _ => false,
     }
 }
@@ -444,17 +521,23 @@ fn str_rfind(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 fn str_index(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let (s, sub, a, b) = search_args(vm, args, "index")?;
-    find_in(&s, &sub, a, b, false).map(Value::from).ok_or_else(|| PyErr::value_error("substring not found"))
+    find_in(&s, &sub, a, b, false)
+        .map(Value::from)
+        .ok_or_else(|| PyErr::value_error("substring not found"))
 }
 
 fn str_rindex(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let (s, sub, a, b) = search_args(vm, args, "rindex")?;
-    find_in(&s, &sub, a, b, true).map(Value::from).ok_or_else(|| PyErr::value_error("substring not found"))
+    find_in(&s, &sub, a, b, true)
+        .map(Value::from)
+        .ok_or_else(|| PyErr::value_error("substring not found"))
 }
 
 fn str_count(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let (s, sub, a, b) = search_args(vm, args, "count")?;
-    let Some((a, b)) = window(a, b, sub.len_chars()) else { return Ok(Value::Int(0)) };
+    let Some((a, b)) = window(a, b, sub.len_chars()) else {
+        return Ok(Value::Int(0));
+    };
     if sub.len_chars() == 0 {
         return Ok(Value::from(b - a + 1));
     }
@@ -463,7 +546,14 @@ fn str_count(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn affix_match(vm: &mut Vm, args: Args, name: &str, at_end: bool) -> PyResult<Value> {
-    let (this, [prefix, start, end]) = bind(args, "str", name, Style::GetArgs, ["prefix", "start", "end"], 1)?;
+    let (this, [prefix, start, end]) = bind(
+        args,
+        "str",
+        name,
+        Style::GetArgs,
+        ["prefix", "start", "end"],
+        1,
+    )?;
     let s = self_str(&this, name)?;
     let prefix = prefix.unwrap_or(Value::None);
     let start = slice_index(vm, start)?;
@@ -476,12 +566,19 @@ fn affix_match(vm: &mut Vm, args: Args, name: &str, at_end: bool) -> PyResult<Va
         }
         let (a, b) = (a as usize, b as usize);
         let hay = &s.as_str()[s.byte_offset(a)..s.byte_offset(b)];
-        if at_end { hay.ends_with(sub.as_str()) } else { hay.starts_with(sub.as_str()) }
+        if at_end {
+            hay.ends_with(sub.as_str())
+        } else {
+            hay.starts_with(sub.as_str())
+        }
     };
     if let Value::Tuple(items) = &prefix {
         for item in items.iter() {
             let sub = as_str(item).ok_or_else(|| {
-                PyErr::type_error(format!("tuple for {name} must only contain str, not {}", item.type_name()))
+                PyErr::type_error(format!(
+                    "tuple for {name} must only contain str, not {}",
+                    item.type_name()
+                ))
             })?;
             if matches(&sub) {
                 return Ok(Value::Bool(true));
@@ -490,7 +587,10 @@ fn affix_match(vm: &mut Vm, args: Args, name: &str, at_end: bool) -> PyResult<Va
         return Ok(Value::Bool(false));
     }
     let sub = as_str(&prefix).ok_or_else(|| {
-        PyErr::type_error(format!("{name} first arg must be str or a tuple of str, not {}", prefix.type_name()))
+        PyErr::type_error(format!(
+            "{name} first arg must be str or a tuple of str, not {}",
+            prefix.type_name()
+        ))
     })?;
     Ok(Value::Bool(matches(&sub)))
 }
@@ -542,7 +642,9 @@ pub fn rsplit_whitespace(s: &str, max: usize, space: impl Fn(char) -> bool) -> V
             out.push(rest);
             break;
         }
-        let start = rest.rfind(&space).map_or(0, |i| i + rest[i..].chars().next().map_or(1, char::len_utf8));
+        let start = rest.rfind(&space).map_or(0, |i| {
+            i + rest[i..].chars().next().map_or(1, char::len_utf8)
+        });
         out.push(&rest[start..]);
         rest = &rest[..start];
         splits += 1;
@@ -551,24 +653,26 @@ pub fn rsplit_whitespace(s: &str, max: usize, space: impl Fn(char) -> bool) -> V
     out
 }
 
-fn split_args(vm: &mut Vm, args: Args, name: &str) -> PyResult<(Rc<PyStr>, Option<Rc<PyStr>>, usize)> {
+fn split_args(
+    vm: &mut Vm,
+    args: Args,
+    name: &str,
+) -> PyResult<(Rc<PyStr>, Option<Rc<PyStr>>, usize)> {
     let (this, [sep, maxsplit]) = bind(args, "str", name, Style::Keywords, ["sep", "maxsplit"], 0)?;
     let s = self_str(&this, name)?;
     let sep = match sep {
         None | Some(Value::None) => None,
-        Some(v) => Some(
-            as_str(&v).ok_or_else(|| PyErr::type_error(format!("must be str or None, not {}", v.type_name())))?,
-        ),
+        Some(v) => Some(as_str(&v).ok_or_else(|| {
+            PyErr::type_error(format!("must be str or None, not {}", v.type_name()))
+        })?),
     };
     let max = match maxsplit {
         None => -1,
         Some(v) => int_arg(vm, &v)?,
     };
     let max = if max < 0 { usize::MAX } else { max as usize };
-    if let Some(sep) = &sep {
-        if sep.as_str().is_empty() {
-            return Err(PyErr::value_error("empty separator"));
-        }
+    if sep.as_ref().is_some_and(|s| s.as_str().is_empty()) {
+        return Err(PyErr::value_error("empty separator"));
     }
     Ok((s, sep, max))
 }
@@ -600,7 +704,18 @@ fn str_rsplit(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn is_line_break(c: char) -> bool {
-    matches!(c, '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{1c}' | '\u{1d}' | '\u{1e}' | '\u{85}' | '\u{2028}' | '\u{2029}')
+    matches!(
+        c,
+        '\n' | '\r'
+            | '\u{b}'
+            | '\u{c}'
+            | '\u{1c}'
+            | '\u{1d}'
+            | '\u{1e}'
+            | '\u{85}'
+            | '\u{2028}'
+            | '\u{2029}'
+    )
 }
 
 fn keepends_arg(vm: &mut Vm, v: Option<Value>) -> PyResult<bool> {
@@ -620,11 +735,9 @@ pub fn split_lines(s: &str, keepends: bool, brk: impl Fn(char) -> bool) -> Vec<&
             continue;
         }
         let mut end = i + c.len_utf8();
-        if c == '\r' {
-            if let Some(&(_, '\n')) = it.peek() {
-                it.next();
-                end += 1;
-            }
+        if c == '\r' && it.peek().is_some_and(|&(_, n)| n == '\n') {
+            it.next();
+            end += 1;
         }
         out.push(&s[start..if keepends { end } else { i }]);
         start = end;
@@ -650,9 +763,17 @@ fn partition(args: Args, name: &str, reverse: bool) -> PyResult<Value> {
         return Err(PyErr::value_error("empty separator"));
     }
     let (text, sepv) = (s.as_str(), sep.as_str());
-    let found = if reverse { text.rfind(sepv) } else { text.find(sepv) };
+    let found = if reverse {
+        text.rfind(sepv)
+    } else {
+        text.find(sepv)
+    };
     let parts = match found {
-        Some(i) => [Value::str(&text[..i]), Value::Str(sep.clone()), Value::str(&text[i + sepv.len()..])],
+        Some(i) => [
+            Value::str(&text[..i]),
+            Value::Str(sep.clone()),
+            Value::str(&text[i + sepv.len()..]),
+        ],
         None if reverse => [Value::str(""), Value::str(""), Value::Str(s.clone())],
         None => [Value::Str(s.clone()), Value::str(""), Value::str("")],
     };
@@ -686,7 +807,10 @@ fn str_join(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let mut total: u128 = 0;
     for (i, item) in items.iter().enumerate() {
         let s = as_str(item).ok_or_else(|| {
-            PyErr::type_error(format!("sequence item {i}: expected str instance, {} found", item.type_name()))
+            PyErr::type_error(format!(
+                "sequence item {i}: expected str instance, {} found",
+                item.type_name()
+            ))
         })?;
         total += s.as_str().len() as u128 + sep.as_str().len() as u128;
         parts.push(s);
@@ -711,14 +835,31 @@ fn strip(args: Args, name: &str, left: bool, right: bool) -> PyResult<Value> {
     let text = s.as_str();
     let out = match chars {
         None | Some(Value::None) => {
-            let t = if left { text.trim_start_matches(is_space) } else { text };
-            if right { t.trim_end_matches(is_space) } else { t }
+            let t = if left {
+                text.trim_start_matches(is_space)
+            } else {
+                text
+            };
+            if right {
+                t.trim_end_matches(is_space)
+            } else {
+                t
+            }
         }
         Some(v) => {
-            let set = as_str(&v).ok_or_else(|| PyErr::type_error(format!("{name} arg must be None or str")))?;
+            let set = as_str(&v)
+                .ok_or_else(|| PyErr::type_error(format!("{name} arg must be None or str")))?;
             let set: Vec<char> = set.as_str().chars().collect();
-            let t = if left { text.trim_start_matches(set.as_slice()) } else { text };
-            if right { t.trim_end_matches(set.as_slice()) } else { t }
+            let t = if left {
+                text.trim_start_matches(set.as_slice())
+            } else {
+                text
+            };
+            if right {
+                t.trim_end_matches(set.as_slice())
+            } else {
+                t
+            }
         }
     };
     if out.len() == text.len() {
@@ -743,9 +884,17 @@ fn remove_affix(args: Args, name: &str, suffix: bool) -> PyResult<Value> {
     let (this, [affix]) = bind(args, "str", name, Style::Clinic, ["affix"], 1)?;
     let s = self_str(&this, name)?;
     let affix = affix.unwrap_or(Value::None);
-    let a = as_str(&affix)
-        .ok_or_else(|| PyErr::type_error(format!("{name}() argument must be str, not {}", affix.type_name())))?;
-    let out = if suffix { s.as_str().strip_suffix(a.as_str()) } else { s.as_str().strip_prefix(a.as_str()) };
+    let a = as_str(&affix).ok_or_else(|| {
+        PyErr::type_error(format!(
+            "{name}() argument must be str, not {}",
+            affix.type_name()
+        ))
+    })?;
+    let out = if suffix {
+        s.as_str().strip_suffix(a.as_str())
+    } else {
+        s.as_str().strip_prefix(a.as_str())
+    };
     Ok(match out {
         Some(rest) if !a.as_str().is_empty() => Value::str(rest),
         _ => Value::Str(s.clone()),
@@ -768,12 +917,20 @@ fn pad_args(vm: &mut Vm, args: Args, name: &str) -> PyResult<(Rc<PyStr>, usize, 
     let fill = match fill {
         None => ' ',
         Some(v) => {
-            let f = as_str(&v)
-                .ok_or_else(|| PyErr::type_error(format!("The fill character must be a unicode character, not {}", v.type_name())))?;
+            let f = as_str(&v).ok_or_else(|| {
+                PyErr::type_error(format!(
+                    "The fill character must be a unicode character, not {}",
+                    v.type_name()
+                ))
+            })?;
             let mut it = f.as_str().chars();
             match (it.next(), it.next()) {
                 (Some(c), None) => c,
-                _ => return Err(PyErr::type_error("The fill character must be exactly one character long")),
+                _ => {
+                    return Err(PyErr::type_error(
+                        "The fill character must be exactly one character long",
+                    ));
+                }
             }
         }
     };
@@ -876,11 +1033,23 @@ fn str_expandtabs(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn str_replace(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let (this, [old, new, count]) = bind(args, "str", "replace", Style::Range, ["old", "new", "count"], 2)?;
+    let (this, [old, new, count]) = bind(
+        args,
+        "str",
+        "replace",
+        Style::Range,
+        ["old", "new", "count"],
+        2,
+    )?;
     let s = self_str(&this, "replace")?;
     let arg = |v: Option<Value>, n: usize| -> PyResult<Rc<PyStr>> {
         let v = v.unwrap_or(Value::None);
-        as_str(&v).ok_or_else(|| PyErr::type_error(format!("replace() argument {n} must be str, not {}", v.type_name())))
+        as_str(&v).ok_or_else(|| {
+            PyErr::type_error(format!(
+                "replace() argument {n} must be str, not {}",
+                v.type_name()
+            ))
+        })
     };
     let old = arg(old, 1)?;
     let new = arg(new, 2)?;
@@ -888,7 +1057,11 @@ fn str_replace(vm: &mut Vm, args: Args) -> PyResult<Value> {
         None => -1,
         Some(v) => int_arg(vm, &v)?,
     };
-    let max = if count < 0 { usize::MAX } else { count as usize };
+    let max = if count < 0 {
+        usize::MAX
+    } else {
+        count as usize
+    };
     let text = s.as_str();
     if max == 0 {
         return Ok(Value::Str(s.clone()));
@@ -941,9 +1114,15 @@ fn str_maketrans(vm: &mut Vm, args: Args) -> PyResult<Value> {
     match y {
         None => {
             let Value::Dict(d) = &x else {
-                return Err(PyErr::type_error("if you give only one argument to maketrans it must be a dict"));
+                return Err(PyErr::type_error(
+                    "if you give only one argument to maketrans it must be a dict",
+                ));
             };
-            let entries: Vec<(Value, Value)> = d.borrow().iter().map(|e| (e.key.clone(), e.value.clone())).collect();
+            let entries: Vec<(Value, Value)> = d
+                .borrow()
+                .iter()
+                .map(|e| (e.key.clone(), e.value.clone()))
+                .collect();
             for (k, v) in entries {
                 let key = match &k {
                     Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => k.clone(),
@@ -952,28 +1131,47 @@ fn str_maketrans(vm: &mut Vm, args: Args) -> PyResult<Value> {
                             Value::Int(s.as_str().chars().next().map_or(0, |c| c as i64))
                         }
                         Some(_) => {
-                            return Err(PyErr::value_error("string keys in translate table must be of length 1"));
+                            return Err(PyErr::value_error(
+                                "string keys in translate table must be of length 1",
+                            ));
                         }
-                        None => return Err(PyErr::type_error("keys in translate table must be strings or integers")),
+                        None => {
+                            return Err(PyErr::type_error(
+                                "keys in translate table must be strings or integers",
+                            ));
+                        }
                     },
                 };
                 vm.dict_set(&out, key, v)?;
             }
         }
         Some(y) => {
-            let xs = as_str(&x)
-                .ok_or_else(|| PyErr::type_error(format!("maketrans() argument 1 must be str, not {}", x.type_name())))?;
-            let ys = as_str(&y)
-                .ok_or_else(|| PyErr::type_error(format!("maketrans() argument 2 must be str, not {}", y.type_name())))?;
+            let xs = as_str(&x).ok_or_else(|| {
+                PyErr::type_error(format!(
+                    "maketrans() argument 1 must be str, not {}",
+                    x.type_name()
+                ))
+            })?;
+            let ys = as_str(&y).ok_or_else(|| {
+                PyErr::type_error(format!(
+                    "maketrans() argument 2 must be str, not {}",
+                    y.type_name()
+                ))
+            })?;
             if xs.len_chars() != ys.len_chars() {
-                return Err(PyErr::value_error("the first two maketrans arguments must have equal length"));
+                return Err(PyErr::value_error(
+                    "the first two maketrans arguments must have equal length",
+                ));
             }
             for (a, b) in xs.as_str().chars().zip(ys.as_str().chars()) {
                 vm.dict_set(&out, Value::Int(a as i64), Value::Int(b as i64))?;
             }
             if let Some(z) = z {
                 let zs = as_str(&z).ok_or_else(|| {
-                    PyErr::type_error(format!("maketrans() argument 3 must be str, not {}", z.type_name()))
+                    PyErr::type_error(format!(
+                        "maketrans() argument 3 must be str, not {}",
+                        z.type_name()
+                    ))
                 })?;
                 for c in zs.as_str().chars() {
                     vm.dict_set(&out, Value::Int(c as i64), Value::None)?;
@@ -1006,10 +1204,17 @@ fn str_translate(vm: &mut Vm, args: Args) -> PyResult<Value> {
             None => out.push(c),
             Some(Value::None) => {}
             Some(v @ (Value::Int(_) | Value::Bool(_) | Value::BigInt(_))) => {
-                let ch = v.as_int().and_then(|i| u32::try_from(i).ok()).and_then(char::from_u32);
+                let ch = v
+                    .as_int()
+                    .and_then(|i| u32::try_from(i).ok())
+                    .and_then(char::from_u32);
                 match ch {
                     Some(ch) => out.push(ch),
-                    None => return Err(PyErr::value_error("character mapping must be in range(0x110000)")),
+                    None => {
+                        return Err(PyErr::value_error(
+                            "character mapping must be in range(0x110000)",
+                        ));
+                    }
                 }
             }
             Some(v) => match as_str(&v) {
@@ -1017,7 +1222,11 @@ fn str_translate(vm: &mut Vm, args: Args) -> PyResult<Value> {
                     vm.check_alloc(out.len() as u128 + t.as_str().len() as u128)?;
                     out.push_str(t.as_str());
                 }
-                None => return Err(PyErr::type_error("character mapping must return integer, None or str")),
+                None => {
+                    return Err(PyErr::type_error(
+                        "character mapping must return integer, None or str",
+                    ));
+                }
             },
         }
     }
@@ -1049,16 +1258,26 @@ impl Codec {
         let norm: String = name
             .trim()
             .chars()
-            .map(|c| if c == '-' || c == ' ' { '_' } else { c.to_ascii_lowercase() })
+            .map(|c| {
+                if c == '-' || c == ' ' {
+                    '_'
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            })
             .collect();
         match norm.as_str() {
-            "utf_8" | "utf8" | "u8" | "utf" | "cp65001" | "utf8_ucs2" | "utf8_ucs4" => Ok(Codec::Utf8),
-            "ascii" | "us_ascii" | "646" | "ansi_x3.4_1968" | "us" | "iso646_us" | "cp367" | "csascii" => {
-                Ok(Codec::Ascii)
+            "utf_8" | "utf8" | "u8" | "utf" | "cp65001" | "utf8_ucs2" | "utf8_ucs4" => {
+                Ok(Codec::Utf8)
             }
-            "latin_1" | "latin1" | "latin" | "l1" | "iso_8859_1" | "iso8859_1" | "8859" | "cp819" | "iso_ir_100"
-            | "iso_8859_1:1987" | "csisolatin1" => Ok(Codec::Latin1),
-            _ => Err(PyErr::new(ExcKind::LookupError, format!("unknown encoding: {name}"))),
+            "ascii" | "us_ascii" | "646" | "ansi_x3.4_1968" | "us" | "iso646_us" | "cp367"
+            | "csascii" => Ok(Codec::Ascii),
+            "latin_1" | "latin1" | "latin" | "l1" | "iso_8859_1" | "iso8859_1" | "8859"
+            | "cp819" | "iso_ir_100" | "iso_8859_1:1987" | "csisolatin1" => Ok(Codec::Latin1),
+            _ => Err(PyErr::new(
+                ExcKind::LookupError,
+                format!("unknown encoding: {name}"),
+            )),
         }
     }
 
@@ -1098,7 +1317,10 @@ pub fn encode(s: &str, codec: Codec, errors: &str) -> PyResult<Vec<u8>> {
             i += 1;
             continue;
         }
-        let end = chars[i..].iter().position(|&c| (c as u32) < limit).map_or(chars.len(), |n| i + n);
+        let end = chars[i..]
+            .iter()
+            .position(|&c| (c as u32) < limit)
+            .map_or(chars.len(), |n| i + n);
         match errors {
             "strict" => {
                 let what = if end - i == 1 {
@@ -1108,7 +1330,10 @@ pub fn encode(s: &str, codec: Codec, errors: &str) -> PyResult<Vec<u8>> {
                 };
                 return Err(PyErr::new(
                     ExcKind::UnicodeEncodeError,
-                    format!("'{}' codec can't encode {what}: ordinal not in range({limit})", codec.name()),
+                    format!(
+                        "'{}' codec can't encode {what}: ordinal not in range({limit})",
+                        codec.name()
+                    ),
                 ));
             }
             "ignore" => {}
@@ -1124,7 +1349,10 @@ pub fn encode(s: &str, codec: Codec, errors: &str) -> PyResult<Vec<u8>> {
                 }
             }
             other => {
-                return Err(PyErr::new(ExcKind::LookupError, format!("unknown error handler name '{other}'")));
+                return Err(PyErr::new(
+                    ExcKind::LookupError,
+                    format!("unknown error handler name '{other}'"),
+                ));
             }
         }
         i = end;
@@ -1133,7 +1361,11 @@ pub fn encode(s: &str, codec: Codec, errors: &str) -> PyResult<Vec<u8>> {
 }
 
 /// The `encoding`/`errors` arguments of `encode`/`decode`.
-pub fn codec_args(name: &str, encoding: Option<Value>, errors: Option<Value>) -> PyResult<(Codec, String)> {
+pub fn codec_args(
+    name: &str,
+    encoding: Option<Value>,
+    errors: Option<Value>,
+) -> PyResult<(Codec, String)> {
     let codec = match encoding {
         None => Codec::Utf8,
         Some(v) => match as_str(&v) {
@@ -1151,7 +1383,10 @@ pub fn codec_args(name: &str, encoding: Option<Value>, errors: Option<Value>) ->
         Some(v) => match as_str(&v) {
             Some(e) => e.as_str().to_owned(),
             None => {
-                return Err(PyErr::type_error(format!("{name}() argument 'errors' must be str, not {}", v.type_name())));
+                return Err(PyErr::type_error(format!(
+                    "{name}() argument 'errors' must be str, not {}",
+                    v.type_name()
+                )));
             }
         },
     };
@@ -1159,7 +1394,14 @@ pub fn codec_args(name: &str, encoding: Option<Value>, errors: Option<Value>) ->
 }
 
 fn str_encode(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let (this, [encoding, errors]) = bind(args, "str", "encode", Style::Keywords, ["encoding", "errors"], 0)?;
+    let (this, [encoding, errors]) = bind(
+        args,
+        "str",
+        "encode",
+        Style::Keywords,
+        ["encoding", "errors"],
+        0,
+    )?;
     let s = self_str(&this, "encode")?;
     let (codec, errors) = codec_args("encode", encoding, errors)?;
     vm.check_alloc(s.as_str().len() as u128 * 10)?;
@@ -1181,16 +1423,31 @@ mod tests {
 
     #[test]
     fn whitespace_split_keeps_trailing_rest() {
-        assert_eq!(split_whitespace("  a b  c  ", 1, is_space), vec!["a", "b  c  "]);
-        assert_eq!(rsplit_whitespace("  a b  c  ", 1, is_space), vec!["  a b", "c"]);
-        assert_eq!(split_whitespace(" \u{3000}a\u{85}b ", usize::MAX, is_space), vec!["a", "b"]);
+        assert_eq!(
+            split_whitespace("  a b  c  ", 1, is_space),
+            vec!["a", "b  c  "]
+        );
+        assert_eq!(
+            rsplit_whitespace("  a b  c  ", 1, is_space),
+            vec!["  a b", "c"]
+        );
+        assert_eq!(
+            split_whitespace(" \u{3000}a\u{85}b ", usize::MAX, is_space),
+            vec!["a", "b"]
+        );
         assert!(split_whitespace("   ", usize::MAX, is_space).is_empty());
     }
 
     #[test]
     fn splitlines_on_every_boundary() {
-        assert_eq!(split_lines("a\r\nb\rc\x0bd\u{2028}e\n", false, is_line_break), vec!["a", "b", "c", "d", "e"]);
-        assert_eq!(split_lines("a\r\nb\n\n", true, is_line_break), vec!["a\r\n", "b\n", "\n"]);
+        assert_eq!(
+            split_lines("a\r\nb\rc\x0bd\u{2028}e\n", false, is_line_break),
+            vec!["a", "b", "c", "d", "e"]
+        );
+        assert_eq!(
+            split_lines("a\r\nb\n\n", true, is_line_break),
+            vec!["a\r\n", "b\n", "\n"]
+        );
     }
 
     #[test]
@@ -1204,9 +1461,19 @@ mod tests {
 
     #[test]
     fn encode_errors_name_the_run() {
-        let e = encode("aéé", Codec::Ascii, "strict").err().map(|e| format!("{e:?}"));
-        assert!(e.is_some_and(|m| m.contains("characters in position 1-2: ordinal not in range(128)")));
-        assert_eq!(encode("aé€", Codec::Latin1, "replace").ok(), Some(b"a\xe9?".to_vec()));
-        assert_eq!(encode("é", Codec::Ascii, "xmlcharrefreplace").ok(), Some(b"&#233;".to_vec()));
+        let e = encode("aéé", Codec::Ascii, "strict")
+            .err()
+            .map(|e| format!("{e:?}"));
+        assert!(
+            e.is_some_and(|m| m.contains("characters in position 1-2: ordinal not in range(128)"))
+        );
+        assert_eq!(
+            encode("aé€", Codec::Latin1, "replace").ok(),
+            Some(b"a\xe9?".to_vec())
+        );
+        assert_eq!(
+            encode("é", Codec::Ascii, "xmlcharrefreplace").ok(),
+            Some(b"&#233;".to_vec())
+        );
     }
 }
