@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::method_args::{Style, adjust_indices, as_str, bind};
-use super::str_methods::{Codec, codec_args, escape_code_point};
+use super::str_methods::{Codec, Order, codec_args, escape_code_point};
 use super::types::{Types, native};
 use crate::values::*;
 use crate::vm::Vm;
@@ -944,15 +944,61 @@ fn b_translate(_vm: &mut Vm, args: Args) -> PyResult<Value> {
 // ---------------------------------------------------------------------------
 // Text conversion.
 
-/// CPython's UTF-8 decoder: each invalid stretch reported (or replaced) as the
-/// maximal prefix of a valid sequence, with CPython's three reasons.
+/// What a decoder does with the bad bytes `data[start..end]`, per the `errors`
+/// handler: raise CPython's UnicodeDecodeError, or substitute.
+fn decode_error(
+    out: &mut String,
+    errors: &str,
+    codec: &str,
+    data: &[u8],
+    (start, end): (usize, usize),
+    reason: &str,
+) -> PyResult<()> {
+    match errors {
+        "strict" => {
+            let what = if end - start == 1 {
+                format!("byte 0x{:02x} in position {start}", data[start])
+            } else {
+                format!("bytes in position {start}-{}", end - 1)
+            };
+            Err(PyErr::new(
+                ExcKind::UnicodeDecodeError,
+                format!("'{codec}' codec can't decode {what}: {reason}"),
+            ))
+        }
+        "replace" => {
+            out.push('\u{fffd}');
+            Ok(())
+        }
+        "ignore" => Ok(()),
+        "backslashreplace" => {
+            for &b in &data[start..end] {
+                out.push_str(&escape_code_point(u32::from(b)));
+            }
+            Ok(())
+        }
+        other => Err(PyErr::new(
+            ExcKind::LookupError,
+            format!("unknown error handler name '{other}'"),
+        )),
+    }
+}
+
+/// CPython's decoders: for UTF-8 each invalid stretch is the maximal prefix of
+/// a valid sequence, with CPython's three reasons; UTF-16/32 as `codecs` does.
 pub fn decode(data: &[u8], codec: Codec, errors: &str) -> PyResult<String> {
+    match codec {
+        Codec::Utf16(order) => return decode_wide(data, 2, order, errors),
+        Codec::Utf32(order) => return decode_wide(data, 4, order, errors),
+        Codec::Latin1 => return Ok(data.iter().map(|&b| b as char).collect()),
+        Codec::Utf8 | Codec::Ascii => {}
+    }
     let mut out = String::with_capacity(data.len());
     let mut pos = 0;
     while pos < data.len() {
         let rest = &data[pos..];
-        let (good, bad, reason) = match codec {
-            Codec::Utf8 => match std::str::from_utf8(rest) {
+        let (good, bad, reason) = if codec == Codec::Utf8 {
+            match std::str::from_utf8(rest) {
                 Ok(s) => {
                     out.push_str(s);
                     break;
@@ -964,26 +1010,20 @@ pub fn decode(data: &[u8], codec: Codec, errors: &str) -> PyResult<String> {
                         Some(n) => {
                             let start = rest[good];
                             let invalid_start = (0x80..=0xc1).contains(&start) || start >= 0xf5;
-                            (
-                                good,
-                                n,
-                                if invalid_start {
-                                    "invalid start byte"
-                                } else {
-                                    "invalid continuation byte"
-                                },
-                            )
+                            let reason = if invalid_start {
+                                "invalid start byte"
+                            } else {
+                                "invalid continuation byte"
+                            };
+                            (good, n, reason)
                         }
                     }
                 }
-            },
-            Codec::Ascii => match rest.iter().position(|&b| b >= 0x80) {
+            }
+        } else {
+            match rest.iter().position(|&b| b >= 0x80) {
                 None => (rest.len(), 0, ""),
                 Some(p) => (p, 1, "ordinal not in range(128)"),
-            },
-            Codec::Latin1 => {
-                out.extend(rest.iter().map(|&b| b as char));
-                break;
             }
         };
         // The bytes before `good` are valid in either codec, so plain ASCII or UTF-8.
@@ -992,33 +1032,131 @@ pub fn decode(data: &[u8], codec: Codec, errors: &str) -> PyResult<String> {
             break;
         }
         let start = pos + good;
-        match errors {
-            "strict" => {
-                let what = if bad == 1 {
-                    format!("byte 0x{:02x} in position {start}", data[start])
-                } else {
-                    format!("bytes in position {start}-{}", start + bad - 1)
-                };
-                return Err(PyErr::new(
-                    ExcKind::UnicodeDecodeError,
-                    format!("'{}' codec can't decode {what}: {reason}", codec.name()),
-                ));
+        decode_error(
+            &mut out,
+            errors,
+            codec.name(),
+            data,
+            (start, start + bad),
+            reason,
+        )?;
+        pos = start + bad;
+    }
+    Ok(out)
+}
+
+/// UTF-16 (`unit` 2) and UTF-32 (`unit` 4). Errors name the byte order actually
+/// used (`'utf-16-le' codec ...`), as CPython's do.
+fn decode_wide(data: &[u8], unit: usize, order: Order, errors: &str) -> PyResult<String> {
+    let mut pos = 0;
+    let mut be = order == Order::Be;
+    if order == Order::Bom {
+        let (le_bom, be_bom): (&[u8], &[u8]) = if unit == 2 {
+            (b"\xff\xfe", b"\xfe\xff")
+        } else {
+            (b"\xff\xfe\0\0", b"\0\0\xfe\xff")
+        };
+        if data.starts_with(le_bom) {
+            pos = unit;
+        } else if data.starts_with(be_bom) {
+            pos = unit;
+            be = true;
+        }
+    }
+    let name = match (unit, be) {
+        (2, false) => "utf-16-le",
+        (2, true) => "utf-16-be",
+        (_, false) => "utf-32-le",
+        (_, true) => "utf-32-be",
+    };
+    let read = |p: usize| -> u32 {
+        let b = &data[p..p + unit];
+        match (unit, be) {
+            (2, false) => u32::from(u16::from_le_bytes([b[0], b[1]])),
+            (2, true) => u32::from(u16::from_be_bytes([b[0], b[1]])),
+            (_, false) => u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
+            (_, true) => u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
+        }
+    };
+    let mut out = String::with_capacity(data.len() / unit);
+    let n = data.len();
+    while pos < n {
+        if n - pos < unit {
+            decode_error(&mut out, errors, name, data, (pos, n), "truncated data")?;
+            break;
+        }
+        let u = read(pos);
+        if unit == 4 {
+            match char::from_u32(u) {
+                Some(c) => out.push(c),
+                None if u > 0x10_ffff => {
+                    decode_error(
+                        &mut out,
+                        errors,
+                        name,
+                        data,
+                        (pos, pos + 4),
+                        "code point not in range(0x110000)",
+                    )?;
+                }
+                None => decode_error(
+                    &mut out,
+                    errors,
+                    name,
+                    data,
+                    (pos, pos + 4),
+                    "code point in surrogate code point range(0xd800, 0xe000)",
+                )?,
             }
-            "replace" => out.push('\u{fffd}'),
-            "ignore" => {}
-            "backslashreplace" => {
-                for &b in &data[start..start + bad] {
-                    out.push_str(&escape_code_point(u32::from(b)));
+            pos += 4;
+            continue;
+        }
+        match u {
+            0xd800..=0xdbff => {
+                if n - pos < 4 {
+                    decode_error(
+                        &mut out,
+                        errors,
+                        name,
+                        data,
+                        (pos, n),
+                        "unexpected end of data",
+                    )?;
+                    break;
+                }
+                let v = read(pos + 2);
+                if (0xdc00..=0xdfff).contains(&v) {
+                    let c = 0x1_0000 + ((u - 0xd800) << 10) + (v - 0xdc00);
+                    out.push(char::from_u32(c).unwrap_or('\u{fffd}'));
+                    pos += 4;
+                } else {
+                    decode_error(
+                        &mut out,
+                        errors,
+                        name,
+                        data,
+                        (pos, pos + 2),
+                        "illegal UTF-16 surrogate",
+                    )?;
+                    pos += 2;
                 }
             }
-            other => {
-                return Err(PyErr::new(
-                    ExcKind::LookupError,
-                    format!("unknown error handler name '{other}'"),
-                ));
+            0xdc00..=0xdfff => {
+                decode_error(
+                    &mut out,
+                    errors,
+                    name,
+                    data,
+                    (pos, pos + 2),
+                    "illegal encoding",
+                )?;
+                pos += 2;
+            }
+            _ => {
+                out.push(char::from_u32(u).unwrap_or('\u{fffd}'));
+                pos += 2;
             }
         }
-        pos = start + bad;
     }
     Ok(out)
 }

@@ -1236,12 +1236,23 @@ fn str_translate(vm: &mut Vm, args: Args) -> PyResult<Value> {
 // ---------------------------------------------------------------------------
 // Encoding.
 
+/// Byte order of a UTF-16/UTF-32 codec: `Bom` writes a byte-order mark (and
+/// little-endian, as CPython does on this platform) and honours one when decoding.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Order {
+    Bom,
+    Le,
+    Be,
+}
+
 /// The codecs garter knows, by CPython's normalised names.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Codec {
     Utf8,
     Ascii,
     Latin1,
+    Utf16(Order),
+    Utf32(Order),
 }
 
 impl Codec {
@@ -1250,6 +1261,12 @@ impl Codec {
             Codec::Utf8 => "utf-8",
             Codec::Ascii => "ascii",
             Codec::Latin1 => "latin-1",
+            Codec::Utf16(Order::Bom) => "utf-16",
+            Codec::Utf16(Order::Le) => "utf-16-le",
+            Codec::Utf16(Order::Be) => "utf-16-be",
+            Codec::Utf32(Order::Bom) => "utf-32",
+            Codec::Utf32(Order::Le) => "utf-32-le",
+            Codec::Utf32(Order::Be) => "utf-32-be",
         }
     }
 
@@ -1266,28 +1283,61 @@ impl Codec {
                 }
             })
             .collect();
-        match norm.as_str() {
-            "utf_8" | "utf8" | "u8" | "utf" | "cp65001" | "utf8_ucs2" | "utf8_ucs4" => {
-                Ok(Codec::Utf8)
-            }
+        Ok(match norm.as_str() {
+            "utf_8" | "utf8" | "u8" | "utf" | "cp65001" | "utf8_ucs2" | "utf8_ucs4" => Codec::Utf8,
             "ascii" | "us_ascii" | "646" | "ansi_x3.4_1968" | "us" | "iso646_us" | "cp367"
-            | "csascii" => Ok(Codec::Ascii),
+            | "csascii" => Codec::Ascii,
             "latin_1" | "latin1" | "latin" | "l1" | "iso_8859_1" | "iso8859_1" | "8859"
-            | "cp819" | "iso_ir_100" | "iso_8859_1:1987" | "csisolatin1" => Ok(Codec::Latin1),
-            _ => Err(PyErr::new(
-                ExcKind::LookupError,
-                format!("unknown encoding: {name}"),
-            )),
-        }
+            | "cp819" | "iso_ir_100" | "iso_8859_1:1987" | "csisolatin1" => Codec::Latin1,
+            "utf_16" | "utf16" | "u16" => Codec::Utf16(Order::Bom),
+            "utf_16_le" | "utf_16le" | "unicodelittleunmarked" => Codec::Utf16(Order::Le),
+            "utf_16_be" | "utf_16be" | "unicodebigunmarked" => Codec::Utf16(Order::Be),
+            "utf_32" | "utf32" | "u32" => Codec::Utf32(Order::Bom),
+            "utf_32_le" | "utf_32le" => Codec::Utf32(Order::Le),
+            "utf_32_be" | "utf_32be" => Codec::Utf32(Order::Be),
+            _ => {
+                return Err(PyErr::new(
+                    ExcKind::LookupError,
+                    format!("unknown encoding: {name}"),
+                ));
+            }
+        })
     }
 
     fn limit(self) -> u32 {
         match self {
-            Codec::Utf8 => 0x11_0000,
             Codec::Ascii => 0x80,
             Codec::Latin1 => 0x100,
+            _ => 0x11_0000,
         }
     }
+}
+
+fn encode_wide(s: &str, unit: usize, order: Order) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len() * unit + unit);
+    let be = order == Order::Be;
+    let mut put = |u: u32| {
+        if unit == 2 {
+            let u = u as u16;
+            out.extend(if be { u.to_be_bytes() } else { u.to_le_bytes() });
+        } else {
+            out.extend(if be { u.to_be_bytes() } else { u.to_le_bytes() });
+        }
+    };
+    if order == Order::Bom {
+        put(0xfeff);
+    }
+    for c in s.chars() {
+        if unit == 2 {
+            let mut buf = [0u16; 2];
+            for u in c.encode_utf16(&mut buf) {
+                put(u32::from(*u));
+            }
+        } else {
+            put(c as u32);
+        }
+    }
+    out
 }
 
 /// `\xe9`, `\u20ac`, `\U0001f600`: how CPython names a character in codec errors
@@ -1303,8 +1353,11 @@ pub fn escape_code_point(c: u32) -> String {
 }
 
 pub fn encode(s: &str, codec: Codec, errors: &str) -> PyResult<Vec<u8>> {
-    if codec == Codec::Utf8 {
-        return Ok(s.as_bytes().to_vec());
+    match codec {
+        Codec::Utf8 => return Ok(s.as_bytes().to_vec()),
+        Codec::Utf16(order) => return Ok(encode_wide(s, 2, order)),
+        Codec::Utf32(order) => return Ok(encode_wide(s, 4, order)),
+        Codec::Ascii | Codec::Latin1 => {}
     }
     let limit = codec.limit();
     let chars: Vec<char> = s.chars().collect();
