@@ -1197,7 +1197,19 @@ fn b_hex(vm: &mut Vm, args: Args) -> PyResult<Value> {
                     s.as_str().as_bytes().to_vec()
                 }
                 (None, Some(b)) => b,
-                (None, None) => return Err(PyErr::type_error("sep must be str or bytes.")),
+                // CPython measures the separator before checking its type.
+                (None, None) => {
+                    return Err(PyErr::type_error(match &v {
+                        Value::Int(_)
+                        | Value::Bool(_)
+                        | Value::BigInt(_)
+                        | Value::Float(_)
+                        | Value::None => {
+                            format!("object of type '{}' has no len()", v.type_name())
+                        }
+                        _ => "sep must be str or bytes.".to_owned(),
+                    }));
+                }
             };
             if s.len() != 1 {
                 return Err(PyErr::value_error("sep must be length 1."));
