@@ -159,33 +159,32 @@ fn float_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 fn str_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [x, encoding, errors] = args.bind("str", ["object", "encoding", "errors"], 0, 0)?;
-    match (x, encoding) {
+    match (x, encoding.is_some() || errors.is_some()) {
         (None, _) => Ok(Value::str("")),
-        (Some(Value::Bytes(b)), Some(enc)) => {
-            let enc = match &enc {
-                Value::Str(e) => e.as_str().to_ascii_lowercase().replace('_', "-"),
-                other => return Err(PyErr::type_error(format!("str() argument 'encoding' must be str, not {}", other.type_name()))),
+        (Some(x), true) => {
+            let data = match &x {
+                Value::Bytes(b) => b.to_vec(),
+                Value::ByteArray(b) => b.borrow().clone(),
+                Value::Str(_) => return Err(PyErr::type_error("decoding str is not supported")),
+                other => {
+                    return Err(PyErr::type_error(format!(
+                        "decoding to str: need a bytes-like object, {} found",
+                        other.type_name()
+                    )));
+                }
             };
-            match enc.as_str() {
-                "utf-8" | "utf8" => match std::str::from_utf8(&b) {
-                    Ok(s) => Ok(Value::str(s)),
-                    Err(_) if errors.is_some() => Ok(Value::string(String::from_utf8_lossy(&b).into_owned())),
-                    Err(e) => {
-                        let pos = e.valid_up_to();
-                        Err(PyErr::new(ExcKind::UnicodeDecodeError, format!("'utf-8' codec can't decode byte 0x{:02x} in position {pos}: invalid start byte", b[pos])))
-                    }
-                },
-                "latin-1" | "latin1" | "iso-8859-1" => Ok(Value::string(b.iter().map(|&c| c as char).collect())),
-                "ascii" => match b.iter().position(|&c| c >= 0x80) {
-                    None => Ok(Value::string(b.iter().map(|&c| c as char).collect())),
-                    Some(pos) => Err(PyErr::new(ExcKind::UnicodeDecodeError, format!("'ascii' codec can't decode byte 0x{:02x} in position {pos}: ordinal not in range(128)", b[pos]))),
-                },
-                _ => Err(PyErr::new(ExcKind::LookupError, format!("unknown encoding: {enc}"))),
-            }
+            let (codec, errors) = super::str_methods::codec_args("str", encoding, errors)?;
+            Ok(Value::string(super::bytes_methods::decode(&data, codec, &errors)?))
         }
-        (Some(x @ Value::Str(_)), None) => Ok(x),
-        (Some(x), _) => Ok(Value::string(vm.str(&x)?)),
+        (Some(x @ Value::Str(_)), false) => Ok(x),
+        (Some(x), false) => Ok(Value::string(vm.str(&x)?)),
     }
+}
+
+/// `bytes(text, encoding[, errors])` and `bytearray(...)` alike.
+fn encode_source(s: &PyStr, encoding: Option<Value>, errors: Option<Value>, fname: &str) -> PyResult<Vec<u8>> {
+    let (codec, errors) = super::str_methods::codec_args(fname, encoding, errors)?;
+    super::str_methods::encode(s.as_str(), codec, &errors)
 }
 
 pub fn bytes_from(vm: &mut Vm, x: &Value) -> PyResult<Vec<u8>> {
@@ -216,19 +215,19 @@ pub fn bytes_from(vm: &mut Vm, x: &Value) -> PyResult<Vec<u8>> {
 }
 
 fn bytes_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [x, encoding, _errors] = args.bind("bytes", ["source", "encoding", "errors"], 0, 0)?;
+    let [x, encoding, errors] = args.bind("bytes", ["source", "encoding", "errors"], 0, 0)?;
     match (x, encoding) {
         (None, _) => Ok(Value::Bytes(Rc::from([]))),
-        (Some(Value::Str(s)), Some(_)) => Ok(Value::Bytes(s.as_str().as_bytes().into())),
+        (Some(Value::Str(s)), Some(e)) => Ok(Value::Bytes(encode_source(&s, Some(e), errors, "bytes")?.into())),
         (Some(x), _) => Ok(Value::Bytes(bytes_from(vm, &x)?.into())),
     }
 }
 
 fn bytearray_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [x, encoding, _errors] = args.bind("bytearray", ["source", "encoding", "errors"], 0, 0)?;
+    let [x, encoding, errors] = args.bind("bytearray", ["source", "encoding", "errors"], 0, 0)?;
     let data = match (x, encoding) {
         (None, _) => Vec::new(),
-        (Some(Value::Str(s)), Some(_)) => s.as_str().as_bytes().to_vec(),
+        (Some(Value::Str(s)), Some(e)) => encode_source(&s, Some(e), errors, "bytearray")?,
         (Some(x), _) => bytes_from(vm, &x)?,
     };
     Ok(Value::ByteArray(Rc::new(RefCell::new(data))))

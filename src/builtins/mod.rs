@@ -1,13 +1,18 @@
 //! Builtin functions and the methods of builtin types, plus the formatting shared by
 //! `format()`, `str.format`, f-strings and `%`.
 
+pub mod bytes_methods;
 pub mod constructors;
 pub mod format_spec;
 pub mod functions;
+pub mod method_args;
 pub mod object_methods;
 pub mod percent;
 pub mod repr;
+pub mod str_format;
+pub mod str_methods;
 pub mod types;
+pub mod unicode_tables;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -60,5 +65,6 @@ pub fn make_builtins_module(types: &Types) -> Rc<Module> {
 
 /// Methods of the builtin types, one file per type family.
 pub(crate) fn functions_for_types(t: &Types) {
-    let _ = t;
+    str_methods::register(t);
+    bytes_methods::register(t);
 }

@@ -347,11 +347,19 @@ impl Vm {
             Value::BigInt(_) => return Err(PyErr::index_error(format!("cannot fit 'int' into an index-sized integer"))),
             Value::Instance(_) => self.index_of(key)?,
             _ => {
+                // `what` names the IndexError; the TypeError names the type as CPython does.
                 return Err(PyErr::type_error(match what {
                     "string" => format!("string indices must be integers, not '{}'", key.type_name()),
-                    "index" => format!("byte indices must be integers or slices, not {}", key.type_name()),
-                    "range object" => format!("range indices must be integers or slices, not {}", key.type_name()),
-                    _ => format!("{what} indices must be integers or slices, not {}", key.type_name()),
+                    _ => format!(
+                        "{} indices must be integers or slices, not {}",
+                        match what {
+                            "index" => "byte",
+                            "range object" => "range",
+                            "list assignment" => "list",
+                            w => w,
+                        },
+                        key.type_name()
+                    ),
                 }));
             }
         };

@@ -1,0 +1,221 @@
+//! Argument binding for the methods of `str`, `bytes` and `bytearray`, with the
+//! wording CPython 3.11 uses for each family of signatures (its methods were
+//! converted to Argument Clinic at different times, so four wordings coexist).
+//! Pure checking: it never calls into Python code.
+
+use crate::values::*;
+
+/// Which of CPython's argument-error wordings a method uses.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Style {
+    /// `str.upper() takes no arguments (1 given)`,
+    /// `str.join() takes exactly one argument (0 given)`.
+    Clinic,
+    /// `center expected at most 2 arguments, got 3`; keywords refused as
+    /// `str.center() takes no keyword arguments`.
+    Range,
+    /// `find() takes at most 3 arguments (4 given)`; keywords refused as
+    /// `find() takes no keyword arguments`.
+    GetArgs,
+    /// Keywords accepted: `split() takes at most 2 arguments (3 given)`,
+    /// `'x' is an invalid keyword argument for split()`.
+    Keywords,
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Splits `self` off a method call (`ty.name(self, ...)`) and binds the other
+/// arguments to `names`, of which the first `required` must be given.
+pub fn bind<const N: usize>(
+    args: Args,
+    ty: &str,
+    name: &str,
+    style: Style,
+    names: [&str; N],
+    required: usize,
+) -> PyResult<(Value, [Option<Value>; N])> {
+    let Args { mut pos, kw } = args;
+    if pos.is_empty() {
+        return Err(PyErr::type_error(format!(
+            "unbound method {ty}.{name}() needs an argument"
+        )));
+    }
+    let this = pos.remove(0);
+    let n = pos.len();
+    if !kw.is_empty() {
+        match style {
+            Style::Clinic | Style::Range => {
+                return Err(PyErr::type_error(format!(
+                    "{ty}.{name}() takes no keyword arguments"
+                )));
+            }
+            Style::GetArgs => {
+                return Err(PyErr::type_error(format!(
+                    "{name}() takes no keyword arguments"
+                )));
+            }
+            Style::Keywords => {}
+        }
+    }
+    let too_many = n > N;
+    let too_few = n < required && (style != Style::Keywords || kw.is_empty());
+    if too_many || too_few {
+        return Err(PyErr::type_error(match style {
+            Style::Clinic if N == 0 => format!("{ty}.{name}() takes no arguments ({n} given)"),
+            Style::Clinic => format!("{ty}.{name}() takes exactly one argument ({n} given)"),
+            Style::Range if required == N => {
+                format!("{name} expected {N} argument{}, got {n}", plural(N))
+            }
+            Style::Range if too_many => {
+                format!("{name} expected at most {N} argument{}, got {n}", plural(N))
+            }
+            Style::Range => format!(
+                "{name} expected at least {required} argument{}, got {n}",
+                plural(required)
+            ),
+            _ if too_many => format!(
+                "{name}() takes at most {N} argument{} ({n} given)",
+                plural(N)
+            ),
+            _ => format!(
+                "{name}() takes at least {required} argument{} ({n} given)",
+                plural(required)
+            ),
+        }));
+    }
+    let mut out: [Option<Value>; N] = std::array::from_fn(|_| None);
+    for (slot, v) in out.iter_mut().zip(pos) {
+        *slot = Some(v);
+    }
+    for (k, v) in kw {
+        match names.iter().position(|x| **x == *k) {
+            Some(i) if out[i].is_some() => {
+                return Err(PyErr::type_error(format!(
+                    "argument for {name}() given by name ('{k}') and position ({})",
+                    i + 1
+                )));
+            }
+            Some(i) => out[i] = Some(v),
+            None => {
+                return Err(PyErr::type_error(format!(
+                    "'{k}' is an invalid keyword argument for {name}()"
+                )));
+            }
+        }
+    }
+    if let Some(i) = out.iter().take(required).position(Option::is_none) {
+        return Err(PyErr::type_error(format!(
+            "{name}() missing required argument '{}' (pos {})",
+            names[i],
+            i + 1
+        )));
+    }
+    Ok((this, out))
+}
+
+/// A value that is a `str` (or an instance of a `str` subclass), as its text.
+pub fn as_str(v: &Value) -> Option<std::rc::Rc<PyStr>> {
+    match v {
+        Value::Str(s) => Some(s.clone()),
+        Value::Instance(i) => match &*i.base.borrow() {
+            Some(Value::Str(s)) => Some(s.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `self` of a `str` method, or CPython's complaint about calling the method
+/// through the class on something else (`str.upper(5)`).
+pub fn self_str(v: &Value, name: &str) -> PyResult<std::rc::Rc<PyStr>> {
+    as_str(v).ok_or_else(|| {
+        PyErr::type_error(format!(
+            "descriptor '{name}' for 'str' objects doesn't apply to a '{}' object",
+            v.type_name()
+        ))
+    })
+}
+
+/// CPython's clamping of `start`/`end` for `find`, `count`, `startswith`...:
+/// negative counts from the end, then clipped to `[0, len]` (start may stay
+/// past `len`, which makes the window empty).
+pub fn adjust_indices(start: Option<i64>, end: Option<i64>, len: usize) -> (i64, i64) {
+    let len = i64::try_from(len).unwrap_or(i64::MAX);
+    let mut s = start.unwrap_or(0);
+    let mut e = end.unwrap_or(len);
+    if e > len {
+        e = len;
+    } else if e < 0 {
+        e = (e + len).max(0);
+    }
+    if s < 0 {
+        s = (s + len).max(0);
+    }
+    (s, e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::values::exception::ErrRepr;
+
+    fn call(pos: Vec<Value>) -> Args {
+        Args::new(pos)
+    }
+
+    fn message<T>(r: PyResult<T>) -> String {
+        match r.err().map(PyErr::into_repr) {
+            Some(ErrRepr::New { args, .. }) => match args.first() {
+                Some(Value::Str(s)) => s.as_str().to_owned(),
+                _ => String::new(),
+            },
+            _ => String::new(),
+        }
+    }
+
+    #[test]
+    fn wording_per_style() {
+        let a = || call(vec![Value::str("a"), Value::Int(1)]);
+        assert_eq!(
+            message(bind(a(), "str", "upper", Style::Clinic, [], 0)),
+            "str.upper() takes no arguments (1 given)"
+        );
+        let none = || call(vec![Value::str("a")]);
+        assert_eq!(
+            message(bind(
+                none(),
+                "str",
+                "center",
+                Style::Range,
+                ["width", "fillchar"],
+                1
+            )),
+            "center expected at least 1 argument, got 0"
+        );
+        assert_eq!(
+            message(bind(
+                none(),
+                "str",
+                "find",
+                Style::GetArgs,
+                ["sub", "start", "end"],
+                1
+            )),
+            "find() takes at least 1 argument (0 given)"
+        );
+        assert_eq!(
+            message(bind(none(), "str", "join", Style::Clinic, ["iterable"], 1)),
+            "str.join() takes exactly one argument (0 given)"
+        );
+    }
+
+    #[test]
+    fn indices_clamp_like_slices() {
+        assert_eq!(adjust_indices(None, None, 5), (0, 5));
+        assert_eq!(adjust_indices(Some(-2), Some(-1), 5), (3, 4));
+        assert_eq!(adjust_indices(Some(-9), Some(99), 5), (0, 5));
+        assert_eq!(adjust_indices(Some(7), None, 5), (7, 5));
+    }
+}
