@@ -2,12 +2,16 @@
 //! file per module). No module is written in Python: a module in Python would carry
 //! internals to escape through. `load` builds a fresh module object per session.
 
+mod helpers_c;
+pub mod random;
+
 use crate::values::*;
 use crate::vm::Vm;
 
 /// The module named `name`, or `None` when garter has no such module.
 pub fn load(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
-    let _ = vm;
-    let _ = name;
-    Ok(None)
+    Ok(Some(match name {
+        "random" => random::module(vm)?,
+        _ => return Ok(None),
+    }))
 }
