@@ -3,7 +3,11 @@
 //! internals to escape through. `load` builds a fresh module object per session.
 
 mod helpers_c;
+pub mod dataclasses;
+pub mod datetime;
+pub mod r#enum;
 pub mod random;
+pub mod time;
 
 use crate::values::*;
 use crate::vm::Vm;
@@ -12,6 +16,10 @@ use crate::vm::Vm;
 pub fn load(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
     Ok(Some(match name {
         "random" => random::module(vm)?,
+        "datetime" => datetime::module(vm)?,
+        "time" => time::module(vm)?,
+        "dataclasses" => dataclasses::module(vm)?,
+        "enum" => r#enum::module(vm)?,
         _ => return Ok(None),
     }))
 }

@@ -264,7 +264,7 @@ impl Vm {
                     }
                     _ => {}
                 }
-                if let Some(sa) = cls.lookup("__setattr__").filter(|f| matches!(f, Value::Function(_))) {
+                if let Some(sa) = cls.lookup("__setattr__").filter(|f| native_or_python_override(f)) {
                     self.call(&sa, Args::new([obj.clone(), Value::str(name), v]))?;
                     return Ok(());
                 }
@@ -348,7 +348,7 @@ impl Vm {
                         return Ok(());
                     }
                 }
-                if let Some(da) = inst.class.lookup("__delattr__").filter(|f| matches!(f, Value::Function(_))) {
+                if let Some(da) = inst.class.lookup("__delattr__").filter(|f| native_or_python_override(f)) {
                     self.call(&da, Args::new([obj.clone(), Value::str(name)]))?;
                     return Ok(());
                 }
@@ -394,6 +394,16 @@ impl Vm {
             Value::Native(n) => n.class.lookup(name),
             _ => None,
         }
+    }
+}
+
+/// A `__setattr__`/`__delattr__` that overrides object's: Python code, or a native
+/// one a stdlib module installed (frozen dataclasses).
+fn native_or_python_override(f: &Value) -> bool {
+    match f {
+        Value::Function(_) => true,
+        Value::Builtin(b) => b.owner.as_deref() != Some("object"),
+        _ => false,
     }
 }
 

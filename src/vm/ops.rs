@@ -749,6 +749,16 @@ impl Vm {
                 }
                 Ok((v.identity() as u64) >> 4)
             }
+            // Native stdlib objects (datetime...) hash by their own `__hash__`.
+            Value::Native(n) => match n.class.lookup_with_owner("__hash__") {
+                Some((owner, m)) if !Rc::ptr_eq(&owner, &self.types.object) => match self.call1(&m, v.clone())? {
+                    Value::Int(h) => Ok(crate::values::hash::hash_i64(h)),
+                    Value::BigInt(b) => Ok(crate::values::hash::hash_bigint(&b)),
+                    Value::None => Err(unhashable(v)),
+                    _ => Err(PyErr::type_error("__hash__ method should return an integer")),
+                },
+                _ => Ok((v.identity() as u64) >> 4),
+            },
             Value::Tuple(items) => {
                 let mut hs = Vec::with_capacity(items.len());
                 for it in items.iter() {
