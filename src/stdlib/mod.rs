@@ -6,8 +6,12 @@ mod helpers_c;
 pub mod dataclasses;
 pub mod datetime;
 pub mod r#enum;
+pub mod queue;
 pub mod random;
+pub mod statistics;
 pub mod time;
+pub mod typing;
+pub mod unicodedata;
 
 use crate::values::*;
 use crate::vm::Vm;
@@ -20,6 +24,10 @@ pub fn load(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
         "time" => time::module(vm)?,
         "dataclasses" => dataclasses::module(vm)?,
         "enum" => r#enum::module(vm)?,
+        "statistics" => statistics::module(vm)?,
+        "typing" => typing::module(vm)?,
+        "unicodedata" => unicodedata::module(vm)?,
+        "queue" => queue::module(vm)?,
         _ => return Ok(None),
     }))
 }
