@@ -126,7 +126,7 @@ pub fn finish_class(vm: &mut Vm, cls: &Rc<Class>) -> PyResult<()> {
     for b in &cls.mro {
         if let Some(Value::List(l)) = b.dict.borrow().get(NAMES) {
             if !l.borrow().is_empty() {
-                return Err(PyErr::type_error(format!("{}: cannot extend enumeration '{}'", cls.name, b.name)));
+                return Err(PyErr::type_error(format!("<enum '{}'> cannot extend <enum '{}'>", cls.name, b.name)));
             }
         }
     }

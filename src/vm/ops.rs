@@ -116,7 +116,9 @@ impl Vm {
             }
         } else if let Value::Instance(i) = a {
             if let Some(base) = i.base.borrow().clone() {
-                if let Some(r) = self.builtin_binary(&base, b, binop_of(name))? {
+                // Both sides may wrap builtin values (IntEnum + IntEnum).
+                let b2 = if binop_of(name) == BinOp::MatMult { b.clone() } else { builtin_base_of(b) };
+                if let Some(r) = self.builtin_binary(&base, &b2, binop_of(name))? {
                     return Ok(Some(r));
                 }
             }
@@ -125,6 +127,16 @@ impl Vm {
             let r = self.call(&m, Args::new([b.clone(), a.clone()]))?;
             if !matches!(r, Value::NotImplemented) {
                 return Ok(Some(r));
+            }
+        } else if let Value::Instance(j) = b {
+            // `1 + IntEnumMember`: the wrapped builtin value on the right.
+            let op = binop_of(name);
+            if op != BinOp::MatMult && !matches!(a, Value::Instance(_)) {
+                if let Some(base) = j.base.borrow().clone() {
+                    if let Some(r) = self.builtin_binary(a, &base, op)? {
+                        return Ok(Some(r));
+                    }
+                }
             }
         }
         Ok(None)
@@ -789,6 +801,14 @@ impl Vm {
                 v.type_name()
             ))),
         }
+    }
+}
+
+/// The builtin value an instance of a builtin-type subclass wraps, or the value itself.
+fn builtin_base_of(v: &Value) -> Value {
+    match v {
+        Value::Instance(i) => i.base.borrow().clone().unwrap_or_else(|| v.clone()),
+        _ => v.clone(),
     }
 }
 
