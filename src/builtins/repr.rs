@@ -155,7 +155,9 @@ impl Vm {
                 format!("<bound method {name} of {recv}>")
             }
             Value::Class(c) => {
-                if c.is_user {
+                if crate::stdlib::r#enum::is_enum_class(c) {
+                    format!("<enum '{}'>", c.name)
+                } else if c.is_user {
                     // Stdlib classes built like user classes carry their own module.
                     format!("<class '{}.{}'>", c.module, c.qualname)
                 } else if &*c.module == "builtins" {

@@ -16,6 +16,16 @@ mod re;
 mod re_syntax;
 mod string;
 mod textwrap;
+mod helpers_c;
+pub mod dataclasses;
+pub mod datetime;
+pub mod r#enum;
+pub mod queue;
+pub mod random;
+pub mod statistics;
+pub mod time;
+pub mod typing;
+pub mod unicodedata;
 
 use crate::values::*;
 use crate::vm::Vm;
@@ -35,6 +45,15 @@ pub fn load(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
         "math" => math::module(vm)?,
         "string" => string::module(vm)?,
         "textwrap" => textwrap::module(vm)?,
+        "random" => random::module(vm)?,
+        "datetime" => datetime::module(vm)?,
+        "time" => time::module(vm)?,
+        "dataclasses" => dataclasses::module(vm)?,
+        "enum" => r#enum::module(vm)?,
+        "statistics" => statistics::module(vm)?,
+        "typing" => typing::module(vm)?,
+        "unicodedata" => unicodedata::module(vm)?,
+        "queue" => queue::module(vm)?,
         _ => return Ok(None),
     }))
 }

@@ -164,7 +164,7 @@ pub fn hash_simple(v: &Value) -> Option<PyResult<u64>> {
             return Some(Err(unhashable(v)));
         }
         Value::Slice(_) => return Some(Err(unhashable(v))),
-        Value::Instance(_) => return None,
+        Value::Instance(_) | Value::Native(_) => return None,
         Value::Range(r) => hash_tuple([hash_i64(r.len()), hash_i64(r.start), hash_i64(r.step)].into_iter()),
         other => (other.identity() as u64) >> 1,
     }))
@@ -209,7 +209,7 @@ pub fn eq_simple(a: &Value, b: &Value) -> Option<bool> {
             }
             true
         }
-        (Instance(_), _) | (_, Instance(_)) => return Option::None,
+        (Instance(_) | Native(_), _) | (_, Instance(_) | Native(_)) => return Option::None,
         (List(_), List(_)) | (Dict(_), Dict(_)) | (Set(_) | FrozenSet(_), Set(_) | FrozenSet(_)) => {
             return Option::None;
         }

@@ -314,7 +314,7 @@ impl Vm {
                     _ => {}
                 }
                 let user_setattr = cls.mro_with_self().take_while(|c| c.is_user).find_map(|c| c.dict.borrow().get("__setattr__").cloned());
-                if let Some(sa) = user_setattr.filter(|f| matches!(f, Value::Function(_))) {
+                if let Some(sa) = user_setattr.filter(native_or_python_override) {
                     self.call(&sa, Args::new([obj.clone(), Value::str(name), v]))?;
                     return Ok(());
                 }
@@ -398,7 +398,7 @@ impl Vm {
                         return Ok(());
                     }
                 }
-                if let Some(da) = inst.class.lookup("__delattr__").filter(|f| matches!(f, Value::Function(_))) {
+                if let Some(da) = inst.class.lookup("__delattr__").filter(|f| native_or_python_override(f)) {
                     self.call(&da, Args::new([obj.clone(), Value::str(name)]))?;
                     return Ok(());
                 }
@@ -449,6 +449,16 @@ impl Vm {
 
 fn i_is(cls: &Rc<Class>, vm: &Vm, kind: ExcKind) -> bool {
     cls.is_subclass(&vm.exc_class(kind))
+}
+
+/// A `__setattr__`/`__delattr__` that overrides object's: Python code, or a native
+/// one a stdlib module installed (frozen dataclasses).
+fn native_or_python_override(f: &Value) -> bool {
+    match f {
+        Value::Function(_) => true,
+        Value::Builtin(b) => b.owner.as_deref() != Some("object"),
+        _ => false,
+    }
 }
 
 #[cold]

@@ -375,6 +375,10 @@ impl Vm {
         self.run_nested(frame)?;
         let dict = std::mem::take(&mut *ns.borrow_mut());
         let cls = self.new_class(&body.name, &body.qualname, base_classes, dict)?;
+        if crate::stdlib::r#enum::is_enum_class(&cls) {
+            // Subclassing an Enum turns the body's plain attributes into members.
+            crate::stdlib::r#enum::finish_class(self, &cls)?;
+        }
         if let Some(cell) = class_cell {
             *cell.borrow_mut() = Some(Value::Class(cls.clone()));
         }

@@ -53,6 +53,11 @@ impl Vm {
                 }
                 return Err(not_iterable(v));
             }
+            // `for c in Color`: an enum class iterates over its members.
+            Value::Class(c) => match crate::stdlib::r#enum::class_members(c) {
+                Some(members) => NativeIter::Seq { seq: Value::list(members), index: 0 },
+                None => return Err(not_iterable(v)),
+            },
             _ => return Err(not_iterable(v)),
         };
         Ok(Value::Iterator(Rc::new(RefCell::new(it))))
@@ -319,6 +324,9 @@ impl Vm {
             Value::Set(s) => s.borrow().len(),
             Value::FrozenSet(s) => s.len(),
             Value::Range(r) => r.len() as usize,
+            Value::Class(c) if crate::stdlib::r#enum::is_enum_class(c) => {
+                crate::stdlib::r#enum::class_members(c).map(|m| m.len()).unwrap_or(0)
+            }
             Value::Instance(_) | Value::Native(_) => {
                 if let Some(m) = self.special(v, "__len__") {
                     let r = self.call1(&m, v.clone())?;
@@ -738,6 +746,10 @@ impl Vm {
                 self.contains_by_iter(container, needle)
             }
             Value::Iterator(_) | Value::Generator(_) => self.contains_by_iter(container, needle),
+            Value::Class(c) if crate::stdlib::r#enum::is_enum_class(c) => {
+                let c = c.clone();
+                crate::stdlib::r#enum::class_contains(self, &c, needle)
+            }
             _ => Err(PyErr::type_error(format!(
                 "argument of type '{}' is not iterable",
                 container.type_name()

@@ -116,7 +116,9 @@ impl Vm {
             }
         } else if let Value::Instance(i) = a {
             if let Some(base) = i.base.borrow().clone() {
-                if let Some(r) = self.builtin_binary(&base, b, binop_of(name))? {
+                // Both sides may wrap builtin values (IntEnum + IntEnum).
+                let b2 = if binop_of(name) == BinOp::MatMult { b.clone() } else { builtin_base_of(b) };
+                if let Some(r) = self.builtin_binary(&base, &b2, binop_of(name))? {
                     return Ok(Some(r));
                 }
             }
@@ -125,6 +127,16 @@ impl Vm {
             let r = self.call(&m, Args::new([b.clone(), a.clone()]))?;
             if !matches!(r, Value::NotImplemented) {
                 return Ok(Some(r));
+            }
+        } else if let Value::Instance(j) = b {
+            // `1 + IntEnumMember`: the wrapped builtin value on the right.
+            let op = binop_of(name);
+            if op != BinOp::MatMult && !matches!(a, Value::Instance(_)) {
+                if let Some(base) = j.base.borrow().clone() {
+                    if let Some(r) = self.builtin_binary(a, &base, op)? {
+                        return Ok(Some(r));
+                    }
+                }
             }
         }
         Ok(None)
@@ -746,6 +758,16 @@ impl Vm {
                 }
                 Ok((v.identity() as u64) >> 4)
             }
+            // Native stdlib objects (datetime...) hash by their own `__hash__`.
+            Value::Native(n) => match n.class.lookup_with_owner("__hash__") {
+                Some((owner, m)) if !Rc::ptr_eq(&owner, &self.types.object) => match self.call1(&m, v.clone())? {
+                    Value::Int(h) => Ok(crate::values::hash::hash_i64(h)),
+                    Value::BigInt(b) => Ok(crate::values::hash::hash_bigint(&b)),
+                    Value::None => Err(unhashable(v)),
+                    _ => Err(PyErr::type_error("__hash__ method should return an integer")),
+                },
+                _ => Ok((v.identity() as u64) >> 4),
+            },
             Value::Tuple(items) => {
                 let mut hs = Vec::with_capacity(items.len());
                 for it in items.iter() {
@@ -776,6 +798,14 @@ impl Vm {
                 v.type_name()
             ))),
         }
+    }
+}
+
+/// The builtin value an instance of a builtin-type subclass wraps, or the value itself.
+fn builtin_base_of(v: &Value) -> Value {
+    match v {
+        Value::Instance(i) => i.base.borrow().clone().unwrap_or_else(|| v.clone()),
+        _ => v.clone(),
     }
 }
 

@@ -1,0 +1,710 @@
+//! `statistics`: CPython 3.11's algorithms, with its exact rational `_sum`/`_ss` (so
+//! results round once, as CPython's do), StatisticsError and its messages.
+//! Arithmetic that CPython does in Python on the data (`(a + b) / 2` in median,
+//! the interpolation of quantiles) goes through the machine's operators.
+
+use std::rc::Rc;
+
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+
+use super::helpers_c::*;
+use crate::syntax::ast::BinOp;
+use crate::values::*;
+use crate::vm::Vm;
+
+/// An exact fraction, denominator > 0, in lowest terms.
+#[derive(Clone, Debug)]
+pub struct Frac {
+    pub n: BigInt,
+    pub d: BigInt,
+}
+
+impl Frac {
+    pub fn new(n: BigInt, d: BigInt) -> Frac {
+        let (n, d) = if d.is_negative() { (-n, -d) } else { (n, d) };
+        let g = n.gcd(&d);
+        if g.is_zero() || g.is_one() {
+            return Frac { n, d };
+        }
+        Frac { n: n / &g, d: d / g }
+    }
+    pub fn zero() -> Frac {
+        Frac { n: BigInt::zero(), d: BigInt::one() }
+    }
+    pub fn int(i: i64) -> Frac {
+        Frac { n: BigInt::from(i), d: BigInt::one() }
+    }
+    pub fn add(&self, o: &Frac) -> Frac {
+        if self.d == o.d {
+            return Frac::new(&self.n + &o.n, self.d.clone());
+        }
+        Frac::new(&self.n * &o.d + &o.n * &self.d, &self.d * &o.d)
+    }
+    pub fn sub(&self, o: &Frac) -> Frac {
+        Frac::new(&self.n * &o.d - &o.n * &self.d, &self.d * &o.d)
+    }
+    pub fn mul(&self, o: &Frac) -> Frac {
+        Frac::new(&self.n * &o.n, &self.d * &o.d)
+    }
+    pub fn div(&self, o: &Frac) -> Frac {
+        Frac::new(&self.n * &o.d, &self.d * &o.n)
+    }
+    pub fn to_f64(&self) -> f64 {
+        ratio_to_f64(&self.n, &self.d)
+    }
+}
+
+fn ldexp(mut x: f64, mut e: i64) -> f64 {
+    while e > 1000 {
+        x *= 2f64.powi(1000);
+        e -= 1000;
+    }
+    while e < -1000 {
+        x *= 2f64.powi(-1000);
+        e += 1000;
+    }
+    x * 2f64.powi(e as i32)
+}
+
+/// n/d correctly rounded to the nearest float, ties to even (d > 0).
+pub fn ratio_to_f64(n: &BigInt, d: &BigInt) -> f64 {
+    if n.is_zero() {
+        return 0.0;
+    }
+    let neg = n.is_negative();
+    let a = n.abs();
+    let b = d.abs();
+    // Scale so the integer quotient has 55 or 56 bits.
+    let shift: i64 = 55 - (a.bits() as i64 - b.bits() as i64);
+    let (q, r) = if shift >= 0 { (&a << shift as usize).div_rem(&b) } else { a.div_rem(&(&b << (-shift) as usize)) };
+    let sticky = !r.is_zero();
+    let q = q.to_u64().unwrap_or(u64::MAX);
+    let bits = 64 - q.leading_zeros() as i64;
+    let exp = bits - 1 - shift;
+    if exp > 1023 {
+        return if neg { f64::NEG_INFINITY } else { f64::INFINITY };
+    }
+    let mut extra = bits - 53;
+    if exp < -1022 {
+        extra += -1022 - exp;
+    }
+    if extra >= 64 {
+        return if neg { -0.0 } else { 0.0 };
+    }
+    let mut mant = q >> extra;
+    let rem = q & ((1u64 << extra) - 1);
+    let half = 1u64 << (extra - 1);
+    if rem > half || (rem == half && (sticky || mant & 1 == 1)) {
+        mant += 1;
+    }
+    let v = ldexp(mant as f64, extra - shift);
+    if neg { -v } else { v }
+}
+
+pub fn float_frac(f: f64) -> Frac {
+    let bits = f.to_bits();
+    let neg = bits >> 63 == 1;
+    let exp = ((bits >> 52) & 0x7ff) as i64;
+    let frac = bits & ((1u64 << 52) - 1);
+    let (mant, e) = if exp == 0 { (frac, -1074) } else { (frac | (1u64 << 52), exp - 1075) };
+    let mut n = BigInt::from(mant);
+    if neg {
+        n = -n;
+    }
+    if e >= 0 {
+        Frac::new(n << e as usize, BigInt::one())
+    } else {
+        Frac::new(n, BigInt::one() << (-e) as usize)
+    }
+}
+
+#[derive(Clone)]
+enum T {
+    Int,
+    Float,
+    Other(Rc<Class>),
+}
+
+fn coerce(a: T, b: T, vm: &Vm) -> PyResult<T> {
+    Ok(match (a, b) {
+        (T::Int, x) | (x, T::Int) => x,
+        (T::Float, T::Float) => T::Float,
+        (T::Float, T::Other(_)) | (T::Other(_), T::Float) => T::Float,
+        (T::Other(x), T::Other(y)) => {
+            if x.is_subclass(&y) {
+                T::Other(x)
+            } else if y.is_subclass(&x) {
+                T::Other(y)
+            } else {
+                let _ = vm;
+                return Err(PyErr::type_error(format!("don't know how to coerce {} and {}", x.name, y.name)));
+            }
+        }
+    })
+}
+
+/// One data point: its exact value (`None` for inf/nan) and its type.
+fn exact(vm: &mut Vm, v: &Value) -> PyResult<(Option<Frac>, f64, T)> {
+    match v {
+        Value::Int(i) => Ok((Some(Frac::int(*i)), *i as f64, T::Int)),
+        Value::Bool(b) => Ok((Some(Frac::int(*b as i64)), *b as i64 as f64, T::Int)),
+        Value::BigInt(b) => Ok((Some(Frac { n: (**b).clone(), d: BigInt::one() }), b.to_f64().unwrap_or(f64::INFINITY), T::Int)),
+        Value::Float(f) => {
+            if f.is_finite() {
+                Ok((Some(float_frac(*f)), *f, T::Float))
+            } else {
+                Ok((None, *f, T::Float))
+            }
+        }
+        Value::Instance(i) if i.base.borrow().as_ref().is_some_and(|b| matches!(b, Value::Int(_) | Value::BigInt(_) | Value::Float(_))) => {
+            let base = i.base.borrow().clone().unwrap_or(Value::None);
+            exact(vm, &base)
+        }
+        _ => {
+            let ratio = vm.getattr(v, "as_integer_ratio").map_err(|_| {
+                PyErr::type_error(format!("can't convert type '{}' to numerator/denominator", v.type_name()))
+            })?;
+            let r = vm.call0(&ratio)?;
+            let items = vm.collect(&r)?;
+            if items.len() != 2 {
+                return Err(PyErr::type_error("as_integer_ratio() must return a pair"));
+            }
+            let (n, d) = (to_big(vm, &items[0])?, to_big(vm, &items[1])?);
+            let fr = Frac::new(n, d);
+            let f = fr.to_f64();
+            Ok((Some(fr), f, T::Other(vm.type_of(v))))
+        }
+    }
+}
+
+/// `_sum`: (type, exact total or the non-finite float, count).
+fn sum(vm: &mut Vm, data: &[Value]) -> PyResult<(T, Result<Frac, f64>, usize)> {
+    let mut t = T::Int;
+    let mut total = Frac::zero();
+    let mut special: Option<f64> = None;
+    for v in data {
+        vm.tick()?;
+        let (fr, f, ty) = exact(vm, v)?;
+        t = coerce(t, ty, vm)?;
+        match fr {
+            Some(fr) => total = total.add(&fr),
+            None => special = Some(special.map_or(f, |s| s + f)),
+        }
+    }
+    Ok((t, special.map_or(Ok(total), Err), data.len()))
+}
+
+fn convert(vm: &mut Vm, v: Result<Frac, f64>, t: &T) -> PyResult<Value> {
+    let fr = match v {
+        Err(f) => return Ok(Value::Float(f)),
+        Ok(fr) => fr,
+    };
+    match t {
+        T::Int if fr.d.is_one() => Ok(Value::from_bigint(fr.n)),
+        T::Int | T::Float => Ok(Value::Float(fr.to_f64())),
+        T::Other(c) => {
+            let c = Value::Class(c.clone());
+            vm.call(&c, Args::new([Value::from_bigint(fr.n), Value::from_bigint(fr.d)]))
+        }
+    }
+}
+
+fn err_cls(vm: &mut Vm) -> PyResult<Rc<Class>> {
+    let m = vm.modules.borrow().iter().find(|(n, _)| &**n == "statistics").map(|(_, m)| m.clone());
+    if let Some(Value::Module(m)) = m {
+        if let Some(Value::Class(c)) = m.attrs.borrow().get("StatisticsError") {
+            return Ok(c.clone());
+        }
+    }
+    Err(PyErr::runtime_error("statistics module state is missing"))
+}
+
+fn serr(vm: &mut Vm, msg: &str) -> PyErr {
+    match err_cls(vm) {
+        Ok(c) => raise_cls(&c, msg),
+        Err(e) => e,
+    }
+}
+
+pub fn module(vm: &mut Vm) -> PyResult<Value> {
+    let err = exc_class(vm, "StatisticsError", "statistics", ExcKind::ValueError)?;
+    let list: &[(&str, NativeFn)] = &[
+        ("mean", mean),
+        ("fmean", fmean),
+        ("median", median),
+        ("median_low", median_low),
+        ("median_high", median_high),
+        ("mode", mode),
+        ("multimode", multimode),
+        ("variance", variance),
+        ("pvariance", pvariance),
+        ("stdev", stdev),
+        ("pstdev", pstdev),
+        ("quantiles", quantiles),
+        ("harmonic_mean", harmonic_mean),
+        ("geometric_mean", geometric_mean),
+        ("covariance", covariance),
+        ("correlation", correlation),
+    ];
+    let mut attrs = Attrs::default();
+    for (n, f) in list {
+        attrs.insert((*n).into(), builtin(n, *f));
+    }
+    attrs.insert("StatisticsError".into(), Value::Class(err));
+    Ok(super::helpers_c::module("statistics", attrs))
+}
+
+fn data_arg(vm: &mut Vm, args: Args, fname: &str) -> PyResult<Vec<Value>> {
+    let [data] = args.bind(fname, ["data"], 0, 1)?;
+    vm.collect(&data.unwrap_or(Value::None))
+}
+
+fn mean(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let data = data_arg(vm, args, "mean")?;
+    let (t, total, n) = sum(vm, &data)?;
+    if n < 1 {
+        return Err(serr(vm, "mean requires at least one data point"));
+    }
+    let v = total.map(|f| f.div(&Frac::int(n as i64))).map_err(|f| f / n as f64);
+    convert(vm, v, &t)
+}
+
+/// math.fsum: the correctly rounded sum.
+fn fsum(vm: &mut Vm, data: &[Value]) -> PyResult<f64> {
+    let mut total = Frac::zero();
+    let mut special: Option<f64> = None;
+    for v in data {
+        vm.tick()?;
+        let f = to_float(vm, v)?;
+        if f.is_finite() {
+            total = total.add(&float_frac(f));
+        } else {
+            special = Some(special.map_or(f, |s| s + f));
+        }
+    }
+    if let Some(s) = special {
+        return Ok(s);
+    }
+    let r = total.to_f64();
+    if r.is_infinite() {
+        return Err(PyErr::overflow("intermediate overflow in fsum"));
+    }
+    Ok(r)
+}
+
+fn fmean(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [data, weights] = args.bind("fmean", ["data", "weights"], 0, 1)?;
+    let data = vm.collect(&data.unwrap_or(Value::None))?;
+    match weights.filter(|w| !w.is_none()) {
+        None => {
+            let total = fsum(vm, &data)?;
+            if data.is_empty() {
+                return Err(serr(vm, "fmean requires at least one data point"));
+            }
+            Ok(Value::Float(total / data.len() as f64))
+        }
+        Some(w) => {
+            let w = vm.collect(&w)?;
+            let mut prods = Vec::with_capacity(data.len());
+            for (x, y) in data.iter().zip(&w) {
+                prods.push(vm.binary_op(x, y, BinOp::Mult)?);
+            }
+            let num = fsum(vm, &prods)?;
+            if data.len() != w.len() {
+                return Err(serr(vm, "data and weights must be the same length"));
+            }
+            let den = fsum(vm, &w)?;
+            if den == 0.0 {
+                return Err(serr(vm, "sum of weights must be non-zero"));
+            }
+            Ok(Value::Float(num / den))
+        }
+    }
+}
+
+fn sorted(vm: &mut Vm, data: Vec<Value>) -> PyResult<Vec<Value>> {
+    let f = vm.builtins.attrs.borrow().get("sorted").cloned();
+    let Some(f) = f else { return Err(PyErr::runtime_error("sorted is missing")) };
+    let r = vm.call1(&f, Value::list(data))?;
+    vm.collect(&r)
+}
+
+fn median(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let data = data_arg(vm, args, "median")?;
+    let data = sorted(vm, data)?;
+    let n = data.len();
+    if n == 0 {
+        return Err(serr(vm, "no median for empty data"));
+    }
+    if n % 2 == 1 {
+        return Ok(data[n / 2].clone());
+    }
+    let s = vm.binary_op(&data[n / 2 - 1], &data[n / 2], BinOp::Add)?;
+    vm.binary_op(&s, &Value::Int(2), BinOp::Div)
+}
+
+fn median_low(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let data = data_arg(vm, args, "median_low")?;
+    let data = sorted(vm, data)?;
+    let n = data.len();
+    if n == 0 {
+        return Err(serr(vm, "no median for empty data"));
+    }
+    Ok(if n % 2 == 1 { data[n / 2].clone() } else { data[n / 2 - 1].clone() })
+}
+
+fn median_high(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let data = data_arg(vm, args, "median_high")?;
+    let data = sorted(vm, data)?;
+    let n = data.len();
+    if n == 0 {
+        return Err(serr(vm, "no median for empty data"));
+    }
+    Ok(data[n / 2].clone())
+}
+
+/// (value, count) in first-seen order.
+fn counts(vm: &mut Vm, data: &[Value]) -> PyResult<Vec<(Value, i64)>> {
+    let d = Rc::new(std::cell::RefCell::new(PyDict::new()));
+    let mut order: Vec<Value> = Vec::new();
+    for v in data {
+        vm.tick()?;
+        match vm.dict_get(&d, v)? {
+            Some(Value::Int(c)) => vm.dict_set(&d, v.clone(), Value::Int(c + 1))?,
+            _ => {
+                order.push(v.clone());
+                vm.dict_set(&d, v.clone(), Value::Int(1))?;
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(order.len());
+    for k in order {
+        let c = match vm.dict_get(&d, &k)? {
+            Some(Value::Int(c)) => c,
+            _ => 0,
+        };
+        out.push((k, c));
+    }
+    Ok(out)
+}
+
+fn mode(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let data = data_arg(vm, args, "mode")?;
+    let c = counts(vm, &data)?;
+    let mut best: Option<(Value, i64)> = None;
+    for (v, n) in c {
+        if best.as_ref().is_none_or(|(_, b)| n > *b) {
+            best = Some((v, n));
+        }
+    }
+    match best {
+        Some((v, _)) => Ok(v),
+        None => Err(serr(vm, "no mode for empty data")),
+    }
+}
+
+fn multimode(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let data = data_arg(vm, args, "multimode")?;
+    let c = counts(vm, &data)?;
+    let max = c.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    Ok(Value::list(c.into_iter().filter(|(_, n)| *n == max).map(|(v, _)| v).collect()))
+}
+
+/// `_ss`: (type, exact sum of squared deviations or non-finite float, count).
+fn ss(vm: &mut Vm, data: &[Value], c: Option<Value>) -> PyResult<(T, Result<Frac, f64>, usize)> {
+    if let Some(c) = c.filter(|c| !c.is_none()) {
+        let mut sq = Vec::with_capacity(data.len());
+        for x in data {
+            let d = vm.binary_op(x, &c, BinOp::Sub)?;
+            sq.push(vm.binary_op(&d, &d, BinOp::Mult)?);
+        }
+        return sum(vm, &sq);
+    }
+    let mut t = T::Int;
+    let (mut sx, mut sxx) = (Frac::zero(), Frac::zero());
+    let mut special = None;
+    for v in data {
+        vm.tick()?;
+        let (fr, f, ty) = exact(vm, v)?;
+        t = coerce(t, ty, vm)?;
+        match fr {
+            Some(fr) => {
+                sxx = sxx.add(&fr.mul(&fr));
+                sx = sx.add(&fr);
+            }
+            None => special = Some(special.map_or(f, |s: f64| s + f)),
+        }
+    }
+    let n = data.len();
+    if let Some(s) = special {
+        return Ok((t, Err(s), n));
+    }
+    if n == 0 {
+        return Ok((t, Ok(Frac::zero()), 0));
+    }
+    let cnt = Frac::int(n as i64);
+    let ssd = cnt.mul(&sxx).sub(&sx.mul(&sx)).div(&cnt);
+    Ok((t, Ok(ssd), n))
+}
+
+fn var_args(vm: &mut Vm, args: Args, fname: &str, second: &str) -> PyResult<(Vec<Value>, Option<Value>)> {
+    let [data, c] = args.bind(fname, ["data", second], 0, 1)?;
+    Ok((vm.collect(&data.unwrap_or(Value::None))?, c))
+}
+
+fn variance(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let (data, c) = var_args(vm, args, "variance", "xbar")?;
+    let (t, ssd, n) = ss(vm, &data, c)?;
+    if n < 2 {
+        return Err(serr(vm, "variance requires at least two data points"));
+    }
+    let v = ssd.map(|s| s.div(&Frac::int(n as i64 - 1))).map_err(|_| f64::NAN);
+    convert(vm, v, &t)
+}
+
+fn pvariance(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let (data, c) = var_args(vm, args, "pvariance", "mu")?;
+    let (t, ssd, n) = ss(vm, &data, c)?;
+    if n < 1 {
+        return Err(serr(vm, "pvariance requires at least one data point"));
+    }
+    let v = ssd.map(|s| s.div(&Frac::int(n as i64))).map_err(|_| f64::NAN);
+    convert(vm, v, &t)
+}
+
+/// `_float_sqrt_of_frac`: sqrt(n/m) correctly rounded.
+fn sqrt_frac(f: &Frac) -> f64 {
+    let (n, m) = (&f.n, &f.d);
+    if n.is_negative() {
+        return f64::NAN;
+    }
+    let rto = |n: &BigInt, m: &BigInt| -> BigInt {
+        let a = (n / m).sqrt();
+        if &(&a * &a * m) != n { a | BigInt::one() } else { a }
+    };
+    let q = Integer::div_floor(&(n.bits() as i64 - m.bits() as i64 - 109), &2);
+    if q >= 0 {
+        let num = rto(n, &(m << (2 * q) as usize)) << q as usize;
+        ratio_to_f64(&num, &BigInt::one())
+    } else {
+        let num = rto(&(n << (-2 * q) as usize), m);
+        ratio_to_f64(&num, &(BigInt::one() << (-q) as usize))
+    }
+}
+
+fn stdev(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let (data, c) = var_args(vm, args, "stdev", "xbar")?;
+    let (_, ssd, n) = ss(vm, &data, c)?;
+    if n < 2 {
+        return Err(serr(vm, "stdev requires at least two data points"));
+    }
+    Ok(Value::Float(match ssd {
+        Ok(s) => sqrt_frac(&s.div(&Frac::int(n as i64 - 1))),
+        Err(_) => f64::NAN,
+    }))
+}
+
+fn pstdev(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let (data, c) = var_args(vm, args, "pstdev", "mu")?;
+    let (_, ssd, n) = ss(vm, &data, c)?;
+    if n < 1 {
+        return Err(serr(vm, "pstdev requires at least one data point"));
+    }
+    Ok(Value::Float(match ssd {
+        Ok(s) => sqrt_frac(&s.div(&Frac::int(n as i64))),
+        Err(_) => f64::NAN,
+    }))
+}
+
+fn quantiles(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let n = kwarg(&mut args, "n");
+    let method = kwarg(&mut args, "method");
+    let data = data_arg(vm, args, "quantiles")?;
+    let n = match n {
+        Some(v) => vm.index_of(&v)?,
+        None => 4,
+    };
+    if n < 1 {
+        return Err(serr(vm, "n must be at least 1"));
+    }
+    let data = sorted(vm, data)?;
+    let ld = data.len() as i64;
+    if ld < 2 {
+        return Err(serr(vm, "must have at least two data points"));
+    }
+    let method = match &method {
+        None => "exclusive".to_owned(),
+        Some(Value::Str(s)) => s.as_str().to_owned(),
+        Some(other) => {
+            let r = vm.repr(other)?;
+            return Err(PyErr::value_error(format!("Unknown method: {r}")));
+        }
+    };
+    let mut out = Vec::new();
+    let interp = |vm: &mut Vm, a: &Value, b: &Value, n: i64, delta: i64| -> PyResult<Value> {
+        let x = vm.binary_op(a, &Value::Int(n - delta), BinOp::Mult)?;
+        let y = vm.binary_op(b, &Value::Int(delta), BinOp::Mult)?;
+        let s = vm.binary_op(&x, &y, BinOp::Add)?;
+        vm.binary_op(&s, &Value::Int(n), BinOp::Div)
+    };
+    match method.as_str() {
+        "inclusive" => {
+            let m = ld - 1;
+            for i in 1..n {
+                let (j, delta) = (i * m).div_mod_floor(&n);
+                let (a, b) = (&data[j as usize], &data[(j as usize + 1).min(data.len() - 1)]);
+                out.push(interp(vm, a, b, n, delta)?);
+            }
+        }
+        "exclusive" => {
+            let m = ld + 1;
+            for i in 1..n {
+                let j = Integer::div_floor(&(i * m), &n).clamp(1, ld - 1);
+                let delta = i * m - j * n;
+                out.push(interp(vm, &data[j as usize - 1], &data[j as usize], n, delta)?);
+            }
+        }
+        _ => return Err(PyErr::value_error(format!("Unknown method: {}", vm.repr(&Value::string(method.clone()))?))),
+    }
+    Ok(Value::list(out))
+}
+
+fn harmonic_mean(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [data, weights] = args.bind("harmonic_mean", ["data", "weights"], 0, 1)?;
+    let data = vm.collect(&data.unwrap_or(Value::None))?;
+    let errmsg = "harmonic mean does not support negative values";
+    let n = data.len();
+    if n < 1 {
+        return Err(serr(vm, "harmonic_mean requires at least one data point"));
+    }
+    let weights = weights.filter(|w| !w.is_none());
+    if n == 1 && weights.is_none() {
+        let x = &data[0];
+        let (fr, f, _) = exact(vm, x)?;
+        let neg = fr.map(|f| f.n.is_negative()).unwrap_or(f < 0.0);
+        if neg {
+            return Err(serr(vm, errmsg));
+        }
+        return Ok(x.clone());
+    }
+    let (weights, sum_weights) = match weights {
+        None => (vec![Value::Int(1); n], Ok(Frac::int(n as i64))),
+        Some(w) => {
+            let w = vm.collect(&w)?;
+            if w.len() != n {
+                return Err(serr(vm, "Number of weights does not match data size"));
+            }
+            for x in &w {
+                if vm.lt(x, &Value::Int(0))? {
+                    return Err(serr(vm, errmsg));
+                }
+            }
+            let (_, s, _) = sum(vm, &w)?;
+            (w, s)
+        }
+    };
+    let mut terms = Vec::with_capacity(n);
+    for (w, x) in weights.iter().zip(&data) {
+        if vm.lt(x, &Value::Int(0))? {
+            return Err(serr(vm, errmsg));
+        }
+        if !vm.truthy(w)? {
+            terms.push(Value::Int(0));
+            continue;
+        }
+        match vm.binary_op(w, x, BinOp::Div) {
+            Ok(v) => terms.push(v),
+            Err(e) if vm.err_is(&e, ExcKind::ZeroDivisionError) => return Ok(Value::Int(0)),
+            Err(e) => return Err(e),
+        }
+    }
+    let (t, total, _) = sum(vm, &terms)?;
+    let total = match total {
+        Ok(t) => t,
+        Err(f) => return Ok(Value::Float(if f.is_infinite() { 0.0 } else { f })),
+    };
+    if !total.n.is_positive() {
+        return Err(serr(vm, "Weighted sum must be positive"));
+    }
+    let v = sum_weights.map(|s| s.div(&total)).map_err(|f| f);
+    convert(vm, v, &t)
+}
+
+fn geometric_mean(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let data = data_arg(vm, args, "geometric_mean")?;
+    let mut logs = Vec::with_capacity(data.len());
+    for x in &data {
+        let f = to_float(vm, x)?;
+        if f <= 0.0 || f.is_nan() {
+            return Err(serr(vm, "geometric mean requires a non-empty dataset containing positive numbers"));
+        }
+        logs.push(Value::Float(f.ln()));
+    }
+    if logs.is_empty() {
+        return Err(serr(vm, "geometric mean requires a non-empty dataset containing positive numbers"));
+    }
+    let total = fsum(vm, &logs)?;
+    Ok(Value::Float((total / logs.len() as f64).exp()))
+}
+
+fn two_lists(vm: &mut Vm, args: Args, fname: &str) -> PyResult<(Vec<Value>, Vec<Value>)> {
+    let [x, y] = args.bind(fname, ["x", "y"], 2, 2)?;
+    let x = vm.collect(&x.unwrap_or(Value::None))?;
+    let y = vm.collect(&y.unwrap_or(Value::None))?;
+    if x.len() != y.len() {
+        return Err(serr(vm, &format!("{fname} requires that both inputs have same number of data points")));
+    }
+    if x.len() < 2 {
+        return Err(serr(vm, &format!("{fname} requires at least two data points")));
+    }
+    Ok((x, y))
+}
+
+fn covariance(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let (x, y) = two_lists(vm, args, "covariance")?;
+    let n = x.len() as f64;
+    let xbar = fsum(vm, &x)? / n;
+    let ybar = fsum(vm, &y)? / n;
+    let mut prods = Vec::with_capacity(x.len());
+    for (a, b) in x.iter().zip(&y) {
+        let (a, b) = (to_float(vm, a)?, to_float(vm, b)?);
+        prods.push(Value::Float((a - xbar) * (b - ybar)));
+    }
+    let sxy = fsum(vm, &prods)?;
+    Ok(Value::Float(sxy / (n - 1.0)))
+}
+
+fn correlation(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let (x, y) = two_lists(vm, args, "correlation")?;
+    let n = x.len() as f64;
+    let xbar = fsum(vm, &x)? / n;
+    let ybar = fsum(vm, &y)? / n;
+    let (mut sxy, mut sxx, mut syy) = (Vec::new(), Vec::new(), Vec::new());
+    for (a, b) in x.iter().zip(&y) {
+        let (a, b) = (to_float(vm, a)? - xbar, to_float(vm, b)? - ybar);
+        sxy.push(Value::Float(a * b));
+        sxx.push(Value::Float(a * a));
+        syy.push(Value::Float(b * b));
+    }
+    let (sxy, sxx, syy) = (fsum(vm, &sxy)?, fsum(vm, &sxx)?, fsum(vm, &syy)?);
+    if sxx == 0.0 || syy == 0.0 {
+        return Err(serr(vm, "at least one of the inputs is constant"));
+    }
+    Ok(Value::Float(sxy / (sxx * syy).sqrt()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratio_rounding() {
+        assert_eq!(ratio_to_f64(&BigInt::from(1), &BigInt::from(3)), 1.0 / 3.0);
+        assert_eq!(ratio_to_f64(&BigInt::from(-7), &BigInt::from(2)), -3.5);
+        assert_eq!(float_frac(0.1).to_f64(), 0.1);
+        assert_eq!(float_frac(5e-324).to_f64(), 5e-324);
+        assert_eq!(sqrt_frac(&Frac::int(4)), 2.0);
+    }
+}
