@@ -2,11 +2,15 @@
 //! `format()`, `str.format`, f-strings and `%`.
 
 pub mod constructors;
+pub mod dict_methods;
 pub mod format_spec;
 pub mod functions;
+pub mod list_methods;
+pub mod num_methods;
 pub mod object_methods;
 pub mod percent;
 pub mod repr;
+pub mod set_methods;
 pub mod types;
 
 use std::cell::RefCell;
@@ -60,5 +64,8 @@ pub fn make_builtins_module(types: &Types) -> Rc<Module> {
 
 /// Methods of the builtin types, one file per type family.
 pub(crate) fn functions_for_types(t: &Types) {
-    let _ = t;
+    list_methods::register(t);
+    dict_methods::register(t);
+    set_methods::register(t);
+    num_methods::register(t);
 }

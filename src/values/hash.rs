@@ -209,7 +209,7 @@ pub fn eq_simple(a: &Value, b: &Value) -> Option<bool> {
             }
             true
         }
-        (Instance(_), _) | (_, Instance(_)) => return Option::None,
+        (Instance(_) | Native(_), _) | (_, Instance(_) | Native(_)) => return Option::None,
         (List(_), List(_)) | (Dict(_), Dict(_)) | (Set(_) | FrozenSet(_), Set(_) | FrozenSet(_)) => {
             return Option::None;
         }

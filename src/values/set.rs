@@ -121,6 +121,41 @@ impl PySet {
         }
     }
 
+    /// `set_merge` into a table that has never held a key (`fill == 0`: a new set,
+    /// `s.copy()`, `set(t)`, the left side of `s | t`). CPython copies `other`'s table
+    /// slot for slot when the sizes match and it has no dummies, and otherwise
+    /// reinserts in slot order; neither needs a key comparison. Returns false,
+    /// changing nothing, when this table is not pristine (the caller then adds the
+    /// keys one by one after `reserve_for_merge`).
+    pub fn merge_into_pristine(&mut self, other: &PySet) -> bool {
+        if self.fill != 0 {
+            return false;
+        }
+        if other.used == 0 {
+            return true;
+        }
+        self.reserve_for_merge(other.used);
+        if self.table.len() == other.table.len() && other.fill == other.used {
+            self.table.clone_from(&other.table);
+        } else {
+            for (hash, key) in other.entries() {
+                insert_clean(&mut self.table, hash, key.clone());
+            }
+        }
+        self.fill = other.used;
+        self.used = other.used;
+        true
+    }
+
+    /// After `difference_update`: when more than a quarter of the table is dummies,
+    /// CPython rebuilds it (which can change the iteration order).
+    pub fn shrink_dummies(&mut self) {
+        if self.fill - self.used > self.mask() / 4 {
+            let min = if self.used > 50_000 { self.used * 2 } else { self.used * 4 };
+            self.resize(min);
+        }
+    }
+
     fn resize(&mut self, minused: usize) {
         let mut newsize = MINSIZE;
         while newsize <= minused {
@@ -184,5 +219,28 @@ impl PySet {
 
     pub fn snapshot(&self) -> Vec<Value> {
         self.iter().cloned().collect()
+    }
+}
+
+/// `set_insert_clean`: places a key known to be absent in a table with no dummies.
+fn insert_clean(table: &mut [Slot], hash: u64, key: Value) {
+    let mask = table.len() - 1;
+    let mut i = (hash as usize) & mask;
+    let mut perturb = hash;
+    loop {
+        if matches!(table[i], Slot::Empty) {
+            table[i] = Slot::Used { hash, key };
+            return;
+        }
+        if i + LINEAR_PROBES <= mask {
+            for j in i + 1..=i + LINEAR_PROBES {
+                if matches!(table[j], Slot::Empty) {
+                    table[j] = Slot::Used { hash, key };
+                    return;
+                }
+            }
+        }
+        perturb >>= PERTURB_SHIFT;
+        i = (i.wrapping_mul(5).wrapping_add(1).wrapping_add(perturb as usize)) & mask;
     }
 }

@@ -152,11 +152,7 @@ impl Vm {
             (Value::Set(s), BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor)
                 if matches!(b, Value::Set(_) | Value::FrozenSet(_)) =>
             {
-                let r = self.binary_op(&a, &b, op)?;
-                if let Value::Set(n) = r {
-                    let new = n.borrow().clone();
-                    *s.borrow_mut() = new;
-                }
+                crate::builtins::set_methods::set_inplace(self, s, &b, op)?;
                 return Ok(a);
             }
             (Value::Dict(d), BinOp::BitOr) => {
