@@ -23,6 +23,9 @@ pub struct PySet {
     table: Vec<Slot>,
     used: usize,
     fill: usize,
+    /// Where `pop` starts looking (CPython's `so->finger`), so that successive
+    /// pops walk the table instead of rescanning it, and pick what CPython picks.
+    finger: usize,
 }
 
 impl Default for PySet {
@@ -35,13 +38,13 @@ impl Default for PySet {
 pub enum Probe {
     /// The key is at this slot.
     Found(usize),
-    /// Not present; insert at this slot (`Empty` or the first `Dummy` seen).
+    /// Not present; insert at this slot (`Empty` or the last `Dummy` seen).
     Vacant(usize),
 }
 
 impl PySet {
     pub fn new() -> PySet {
-        PySet { table: vec![Slot::Empty; MINSIZE], used: 0, fill: 0 }
+        PySet { table: vec![Slot::Empty; MINSIZE], used: 0, fill: 0, finger: 0 }
     }
 
     pub fn len(&self) -> usize {
@@ -74,11 +77,9 @@ impl PySet {
                             return Ok(Probe::Found(j));
                         }
                     }
-                    Slot::Dummy => {
-                        if freeslot.is_none() {
-                            freeslot = Some(j);
-                        }
-                    }
+                    // CPython's `set_add_entry` keeps the *last* dummy on the probe
+                    // path, not the first (`freeslot = entry;`).
+                    Slot::Dummy => freeslot = Some(j),
                 }
                 j += 1;
             }
@@ -189,7 +190,10 @@ impl PySet {
     }
 
     pub fn clear(&mut self) {
+        // `set_clear_internal` leaves the finger alone.
+        let finger = self.finger;
         *self = PySet::new();
+        self.finger = finger;
     }
 
     /// Keys in slot order (CPython's iteration order).
@@ -211,10 +215,19 @@ impl PySet {
         self.entries().map(|(h, _)| h)
     }
 
-    /// Removes and returns an arbitrary key (`set.pop`): the first used slot.
+    /// Removes and returns an arbitrary key (`set.pop`): the first used slot from
+    /// the finger on.
     pub fn pop_first(&mut self) -> Option<Value> {
-        let slot = self.table.iter().position(|s| matches!(s, Slot::Used { .. }))?;
-        self.remove_at(slot)
+        if self.used == 0 {
+            return None;
+        }
+        let mask = self.mask();
+        let mut i = self.finger & mask;
+        while !matches!(self.table[i], Slot::Used { .. }) {
+            i = if i >= mask { 0 } else { i + 1 };
+        }
+        self.finger = i + 1;
+        self.remove_at(i)
     }
 
     pub fn snapshot(&self) -> Vec<Value> {

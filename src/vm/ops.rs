@@ -156,7 +156,8 @@ impl Vm {
                 return Ok(a);
             }
             (Value::Dict(d), BinOp::BitOr) => {
-                self.dict_update_from(d, &b, false)?;
+                // `d |= x` is `d.update(x)`: a mapping or an iterable of pairs.
+                crate::builtins::constructors::dict_fill(self, d, Args::new([b.clone()]), "update")?;
                 return Ok(a);
             }
             (Value::Instance(_), _) => {
