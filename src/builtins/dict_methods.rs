@@ -215,10 +215,10 @@ fn dict_getitem(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     if let Some(v) = vm.dict_get(&d, &k)? {
         return Ok(v);
     }
-    if let Value::Instance(i) = &me {
-        if let Some(missing) = i.class.lookup("__missing__") {
-            return vm.call(&missing, Args::new([me.clone(), k]));
-        }
+    if let Value::Instance(i) = &me
+        && let Some(missing) = i.class.lookup("__missing__")
+    {
+        return vm.call(&missing, Args::new([me.clone(), k]));
     }
     Err(PyErr::key_error(k))
 }
@@ -483,11 +483,11 @@ fn view_intersect(vm: &mut Vm, args: Args, reflected: bool) -> PyResult<Value> {
     let (a, b) = binary_operands(args, "__and__", reflected)?;
     let (mut view, mut other) = if is_set_like_view(&a) { (a, b) } else { (b, a) };
     let len_view = vm.len(&view)?;
-    if let Value::Set(s) = &other {
-        if len_view <= s.borrow().len() {
-            let m = vm.getattr(&other, "intersection")?;
-            return vm.call(&m, Args::new([view]));
-        }
+    if let Value::Set(s) = &other
+        && len_view <= s.borrow().len()
+    {
+        let m = vm.getattr(&other, "intersection")?;
+        return vm.call(&m, Args::new([view]));
     }
     if is_set_like_view(&other) && vm.len(&other)? > len_view {
         std::mem::swap(&mut view, &mut other);

@@ -406,10 +406,7 @@ fn mut_self(args: &mut Args, method: &str) -> PyResult<(Rc<RefCell<PySet>>, Valu
 /// `self` of a method both kinds share: a snapshot of the table, and the receiver.
 fn any_self(args: &mut Args, owner: &str, method: &str) -> PyResult<(PySet, Value)> {
     let me = take_self(args, owner, method)?;
-    let ok = match (owner, base_of(&me)) {
-        ("set", Value::Set(_)) | ("frozenset", Value::FrozenSet(_)) => true,
-        _ => false,
-    };
+    let ok = matches!((owner, base_of(&me)), ("set", Value::Set(_)) | ("frozenset", Value::FrozenSet(_)));
     if !ok {
         return Err(descriptor_error(method, owner, &me));
     }
@@ -571,10 +568,8 @@ fn intersection_multi(vm: &mut Vm, so: PySet, me: &Value, others: &[Value]) -> P
 fn copy_impl(mut args: Args, owner: &str) -> PyResult<Value> {
     let (so, me) = any_self(&mut args, owner, "copy")?;
     let [] = args.exact(&format!("{owner}.copy"))?;
-    if owner == "frozenset" {
-        if let Value::FrozenSet(_) = me {
-            return Ok(me);
-        }
+    if owner == "frozenset" && matches!(me, Value::FrozenSet(_)) {
+        return Ok(me);
     }
     Ok(wrap(copy_of(&so), owner == "frozenset"))
 }
@@ -697,4 +692,69 @@ fn set_isdisjoint(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 fn frozenset_isdisjoint(vm: &mut Vm, args: Args) -> PyResult<Value> {
     predicate_impl(vm, args, "frozenset", "isdisjoint")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::values::set::Probe;
+
+    // Small ints hash to themselves, so these tables can be built without a machine.
+    fn add(s: &mut PySet, i: i64) {
+        if let Ok(Probe::Vacant(slot)) = s.probe(i as u64, |k| Ok::<bool, ()>(k.as_int() == Some(i))) {
+            s.insert_at(slot, i as u64, Value::Int(i));
+        }
+    }
+
+    fn remove(s: &mut PySet, i: i64) {
+        if let Ok(Probe::Found(slot)) = s.probe(i as u64, |k| Ok::<bool, ()>(k.as_int() == Some(i))) {
+            s.remove_at(slot);
+        }
+    }
+
+    fn order(s: &PySet) -> Vec<i64> {
+        s.iter().filter_map(Value::as_int).collect()
+    }
+
+    #[test]
+    fn add_reuses_the_last_dummy_on_the_probe_path() {
+        let mut s = PySet::new();
+        for i in [64, 270, 576, 1, 1024, 32, 691, 0, 57, 56, 768] {
+            add(&mut s, i);
+        }
+        assert_eq!(order(&s), [64, 1, 576, 1024, 32, 0, 768, 270, 691, 56, 57]);
+        remove(&mut s, 32);
+        remove(&mut s, 576);
+        add(&mut s, 2050);
+        // CPython 3.11 prints {64, 1, 1024, 2050, 0, 768, 270, 691, 56, 57}.
+        assert_eq!(order(&s), [64, 1, 1024, 2050, 0, 768, 270, 691, 56, 57]);
+    }
+
+    #[test]
+    fn merge_into_an_empty_set_presizes_like_set_merge() {
+        // `{2048, 2, 428, 696, 595, -2}` is a frozenset constant merged into a new
+        // set in CPython: the copy has a 16-slot table, the constant a 32-slot one.
+        let mut f = PySet::new();
+        for i in [2048, 2, 428, 696, 595] {
+            add(&mut f, i);
+        }
+        if let Ok(Probe::Vacant(slot)) = f.probe((-2i64) as u64, |_| Ok::<bool, ()>(false)) {
+            f.insert_at(slot, (-2i64) as u64, Value::Int(-2));
+        }
+        let mut s = PySet::new();
+        assert!(s.merge_into_pristine(&f));
+        assert_eq!(order(&s), [2048, 2, 595, 696, 428, -2]);
+    }
+
+    #[test]
+    fn pop_continues_from_the_finger() {
+        let mut s = PySet::new();
+        for i in [1, 2, 3] {
+            add(&mut s, i);
+        }
+        assert_eq!(s.pop_first().and_then(|v| v.as_int()), Some(1));
+        add(&mut s, 0);
+        // The finger is past slot 1, so slot 0's new key waits its turn.
+        assert_eq!(s.pop_first().and_then(|v| v.as_int()), Some(2));
+    }
 }
