@@ -301,11 +301,9 @@ pub fn dict_fill(vm: &mut Vm, d: &Rc<RefCell<PyDict>>, args: Args, fname: &str) 
 
 fn set_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [x] = args.bind("set", ["iterable"], 1, 0)?;
+    // `set(x)` is `set_update_internal`: a set is merged, a dict pre-sizes the table.
     let s = match x {
-        Some(x) => {
-            let items = vm.collect(&x)?;
-            vm.make_set(items)?
-        }
+        Some(x) => super::set_methods::new_set_from(vm, &x)?,
         None => PySet::new(),
     };
     Ok(Value::Set(Rc::new(RefCell::new(s))))
@@ -315,10 +313,7 @@ fn frozenset_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [x] = args.bind("frozenset", ["iterable"], 1, 0)?;
     let s = match x {
         Some(Value::FrozenSet(f)) => return Ok(Value::FrozenSet(f)),
-        Some(x) => {
-            let items = vm.collect(&x)?;
-            vm.make_set(items)?
-        }
+        Some(x) => super::set_methods::new_set_from(vm, &x)?,
         None => PySet::new(),
     };
     Ok(Value::FrozenSet(Rc::new(s)))

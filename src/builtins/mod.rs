@@ -3,12 +3,16 @@
 
 pub mod bytes_methods;
 pub mod constructors;
+pub mod dict_methods;
 pub mod format_spec;
 pub mod functions;
+pub mod list_methods;
 pub mod method_args;
+pub mod num_methods;
 pub mod object_methods;
 pub mod percent;
 pub mod repr;
+pub mod set_methods;
 pub mod str_format;
 pub mod str_methods;
 pub mod types;
@@ -67,4 +71,8 @@ pub fn make_builtins_module(types: &Types) -> Rc<Module> {
 pub(crate) fn functions_for_types(t: &Types) {
     str_methods::register(t);
     bytes_methods::register(t);
+    list_methods::register(t);
+    dict_methods::register(t);
+    set_methods::register(t);
+    num_methods::register(t);
 }

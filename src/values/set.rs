@@ -23,6 +23,9 @@ pub struct PySet {
     table: Vec<Slot>,
     used: usize,
     fill: usize,
+    /// Where `pop` starts looking (CPython's `so->finger`), so that successive
+    /// pops walk the table instead of rescanning it, and pick what CPython picks.
+    finger: usize,
 }
 
 impl Default for PySet {
@@ -35,13 +38,13 @@ impl Default for PySet {
 pub enum Probe {
     /// The key is at this slot.
     Found(usize),
-    /// Not present; insert at this slot (`Empty` or the first `Dummy` seen).
+    /// Not present; insert at this slot (`Empty` or the last `Dummy` seen).
     Vacant(usize),
 }
 
 impl PySet {
     pub fn new() -> PySet {
-        PySet { table: vec![Slot::Empty; MINSIZE], used: 0, fill: 0 }
+        PySet { table: vec![Slot::Empty; MINSIZE], used: 0, fill: 0, finger: 0 }
     }
 
     pub fn len(&self) -> usize {
@@ -74,11 +77,9 @@ impl PySet {
                             return Ok(Probe::Found(j));
                         }
                     }
-                    Slot::Dummy => {
-                        if freeslot.is_none() {
-                            freeslot = Some(j);
-                        }
-                    }
+                    // CPython's `set_add_entry` keeps the *last* dummy on the probe
+                    // path, not the first (`freeslot = entry;`).
+                    Slot::Dummy => freeslot = Some(j),
                 }
                 j += 1;
             }
@@ -121,6 +122,41 @@ impl PySet {
         }
     }
 
+    /// `set_merge` into a table that has never held a key (`fill == 0`: a new set,
+    /// `s.copy()`, `set(t)`, the left side of `s | t`). CPython copies `other`'s table
+    /// slot for slot when the sizes match and it has no dummies, and otherwise
+    /// reinserts in slot order; neither needs a key comparison. Returns false,
+    /// changing nothing, when this table is not pristine (the caller then adds the
+    /// keys one by one after `reserve_for_merge`).
+    pub fn merge_into_pristine(&mut self, other: &PySet) -> bool {
+        if self.fill != 0 {
+            return false;
+        }
+        if other.used == 0 {
+            return true;
+        }
+        self.reserve_for_merge(other.used);
+        if self.table.len() == other.table.len() && other.fill == other.used {
+            self.table.clone_from(&other.table);
+        } else {
+            for (hash, key) in other.entries() {
+                insert_clean(&mut self.table, hash, key.clone());
+            }
+        }
+        self.fill = other.used;
+        self.used = other.used;
+        true
+    }
+
+    /// After `difference_update`: when more than a quarter of the table is dummies,
+    /// CPython rebuilds it (which can change the iteration order).
+    pub fn shrink_dummies(&mut self) {
+        if self.fill - self.used > self.mask() / 4 {
+            let min = if self.used > 50_000 { self.used * 2 } else { self.used * 4 };
+            self.resize(min);
+        }
+    }
+
     fn resize(&mut self, minused: usize) {
         let mut newsize = MINSIZE;
         while newsize <= minused {
@@ -154,7 +190,10 @@ impl PySet {
     }
 
     pub fn clear(&mut self) {
+        // `set_clear_internal` leaves the finger alone.
+        let finger = self.finger;
         *self = PySet::new();
+        self.finger = finger;
     }
 
     /// Keys in slot order (CPython's iteration order).
@@ -176,13 +215,45 @@ impl PySet {
         self.entries().map(|(h, _)| h)
     }
 
-    /// Removes and returns an arbitrary key (`set.pop`): the first used slot.
+    /// Removes and returns an arbitrary key (`set.pop`): the first used slot from
+    /// the finger on.
     pub fn pop_first(&mut self) -> Option<Value> {
-        let slot = self.table.iter().position(|s| matches!(s, Slot::Used { .. }))?;
-        self.remove_at(slot)
+        if self.used == 0 {
+            return None;
+        }
+        let mask = self.mask();
+        let mut i = self.finger & mask;
+        while !matches!(self.table[i], Slot::Used { .. }) {
+            i = if i >= mask { 0 } else { i + 1 };
+        }
+        self.finger = i + 1;
+        self.remove_at(i)
     }
 
     pub fn snapshot(&self) -> Vec<Value> {
         self.iter().cloned().collect()
+    }
+}
+
+/// `set_insert_clean`: places a key known to be absent in a table with no dummies.
+fn insert_clean(table: &mut [Slot], hash: u64, key: Value) {
+    let mask = table.len() - 1;
+    let mut i = (hash as usize) & mask;
+    let mut perturb = hash;
+    loop {
+        if matches!(table[i], Slot::Empty) {
+            table[i] = Slot::Used { hash, key };
+            return;
+        }
+        if i + LINEAR_PROBES <= mask {
+            for j in i + 1..=i + LINEAR_PROBES {
+                if matches!(table[j], Slot::Empty) {
+                    table[j] = Slot::Used { hash, key };
+                    return;
+                }
+            }
+        }
+        perturb >>= PERTURB_SHIFT;
+        i = (i.wrapping_mul(5).wrapping_add(1).wrapping_add(perturb as usize)) & mask;
     }
 }

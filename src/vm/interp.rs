@@ -680,17 +680,11 @@ impl Vm {
                 }
                 Op::SetUpdate(d) => {
                     let it = pop!(f);
-                    let items = self.collect(&it)?;
                     let idx = f.stack.len() - 1 - d as usize;
                     let Value::Set(s) = f.stack[idx].clone() else { unreachable!("SetUpdate targets a set") };
+                    // `_PySet_Update`: merging a set keeps CPython's table layout.
                     let mut tmp = std::mem::take(&mut *s.borrow_mut());
-                    let mut r = Ok(());
-                    for v in items {
-                        r = self.set_add(&mut tmp, v);
-                        if r.is_err() {
-                            break;
-                        }
-                    }
+                    let r = crate::builtins::set_methods::update_internal(self, &mut tmp, &it);
                     *s.borrow_mut() = tmp;
                     r?;
                 }

@@ -954,62 +954,10 @@ impl Vm {
         Ok(s)
     }
 
+    /// Set operators; the algorithms (and so the result's iteration order) are
+    /// setobject.c's, kept with the set methods.
     pub(crate) fn set_binary(&mut self, a: &Value, b: &Value, op: BinOp) -> PyResult<Value> {
-        let (x, y) = (self.set_items(a), self.set_items(b));
-        let ys = match b {
-            Value::Set(s) => s.borrow().clone(),
-            Value::FrozenSet(s) => (**s).clone(),
-            _ => PySet::new(),
-        };
-        let xs = match a {
-            Value::Set(s) => s.borrow().clone(),
-            Value::FrozenSet(s) => (**s).clone(),
-            _ => PySet::new(),
-        };
-        let out = match op {
-            BinOp::BitOr => {
-                let mut r = xs.clone();
-                r.reserve_for_merge(y.len());
-                for v in y {
-                    self.set_add(&mut r, v)?;
-                }
-                r
-            }
-            BinOp::BitAnd => {
-                let mut r = PySet::new();
-                let (small, big) = if x.len() <= y.len() { (x, &ys) } else { (y, &xs) };
-                for v in small {
-                    if self.set_contains(big, &v)? {
-                        self.set_add(&mut r, v)?;
-                    }
-                }
-                r
-            }
-            BinOp::Sub => {
-                let mut r = PySet::new();
-                for v in x {
-                    if !self.set_contains(&ys, &v)? {
-                        self.set_add(&mut r, v)?;
-                    }
-                }
-                r
-            }
-            _ => {
-                let mut r = PySet::new();
-                for v in x {
-                    if !self.set_contains(&ys, &v)? {
-                        self.set_add(&mut r, v)?;
-                    }
-                }
-                for v in y {
-                    if !self.set_contains(&xs, &v)? {
-                        self.set_add(&mut r, v)?;
-                    }
-                }
-                r
-            }
-        };
-        Ok(Value::Set(Rc::new(RefCell::new(out))))
+        crate::builtins::set_methods::set_binary(self, a, b, op)
     }
 
     // ----- unpacking and match support -----

@@ -164,15 +164,12 @@ impl Vm {
             (Value::Set(s), BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor)
                 if matches!(b, Value::Set(_) | Value::FrozenSet(_)) =>
             {
-                let r = self.binary_op(&a, &b, op)?;
-                if let Value::Set(n) = r {
-                    let new = n.borrow().clone();
-                    *s.borrow_mut() = new;
-                }
+                crate::builtins::set_methods::set_inplace(self, s, &b, op)?;
                 return Ok(a);
             }
             (Value::Dict(d), BinOp::BitOr) => {
-                self.dict_update_from(d, &b, false)?;
+                // `d |= x` is `d.update(x)`: a mapping or an iterable of pairs.
+                crate::builtins::constructors::dict_fill(self, d, Args::new([b.clone()]), "update")?;
                 return Ok(a);
             }
             (Value::Instance(_), _) => {
