@@ -10,6 +10,7 @@ use num_traits::{Signed, ToPrimitive, Zero};
 
 use super::format_spec;
 use super::types::native;
+use crate::syntax::ast::CmpOp;
 use crate::values::numparse::{i64_to_str_radix, int_to_str_radix};
 use crate::values::*;
 use crate::vm::{to_bigint, Vm};
@@ -460,7 +461,7 @@ fn min_max(vm: &mut Vm, args: Args, is_max: bool) -> PyResult<Value> {
         best = Some(match best {
             None => (k, it),
             Some((bk, bv)) => {
-                let better = if is_max { vm.lt(&bk, &k)? } else { vm.lt(&k, &bk)? };
+                let better = if is_max { vm.order(&k, &bk, CmpOp::Gt)? } else { vm.order(&k, &bk, CmpOp::Lt)? };
                 if better { (k, it) } else { (bk, bv) }
             }
         });
