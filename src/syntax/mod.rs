@@ -45,7 +45,11 @@ fn run_parser(
         let stopped_at_lex_error = matches!(&e, lalrpop_util::ParseError::User { error } if Some(error) == tokens.error.as_ref());
         // How far the parser read: CPython compares an unclosed bracket's line with it.
         let reached = match &e {
-            lalrpop_util::ParseError::UnrecognizedToken { token, .. } | lalrpop_util::ParseError::ExtraToken { token } => token.0,
+            lalrpop_util::ParseError::UnrecognizedToken { token, .. } | lalrpop_util::ParseError::ExtraToken { token } => {
+                let idx = tokens.tokens.partition_point(|t| t.0 < token.0);
+                let idx = (idx..tokens.tokens.len()).find(|&i| tokens.tokens[i].1 == token.1).unwrap_or(idx);
+                parse_error::reach(&tokens.tokens, idx, ctx.src.len())
+            }
             lalrpop_util::ParseError::User { error } => error.span.start as usize,
             _ => ctx.src.len(),
         };
@@ -66,16 +70,18 @@ fn prefer_tokenizer_error(
     lex: &SyntaxError,
     reached: usize,
 ) -> SyntaxError {
-    let _ = src;
     let quiet = lex.kind != SyntaxErrorKind::SyntaxError
         || lex.message.starts_with("too many nested expressions")
         || lex.message == "unexpected character after line continuation character";
     if quiet || parse_err.message == "unexpected indent" {
         return parse_err;
     }
-    // An unclosed bracket takes over an error found inside it.
-    if lex.message.ends_with("was never closed") && lex.span.start as usize >= reached {
-        return parse_err;
+    // An unclosed bracket takes over only if the parser read past its line.
+    if lex.message.ends_with("was never closed") {
+        let index = LineIndex::new(src);
+        if index.line(lex.span.start) >= index.line(reached.min(src.len()) as u32) {
+            return parse_err;
+        }
     }
     lex.clone()
 }

@@ -32,6 +32,13 @@ impl Validator<'_> {
         }
     }
 
+    /// A starred expression standing alone where a value is expected.
+    fn no_star(&mut self, e: &Expr) {
+        if let ExprKind::Starred(_) = e.kind {
+            self.report("can't use starred expression here", e.span);
+        }
+    }
+
     fn body(&mut self, stmts: &[Stmt], scope: Scope) {
         for s in stmts {
             self.stmt(s, scope);
@@ -69,8 +76,12 @@ impl Validator<'_> {
 
     fn stmt(&mut self, s: &Stmt, scope: Scope) {
         match &s.kind {
-            StmtKind::Expr(e) => self.expr(e, scope),
+            StmtKind::Expr(e) => {
+                self.no_star(e);
+                self.expr(e, scope);
+            }
             StmtKind::Assign { targets, value } => {
+                self.no_star(value);
                 for t in targets {
                     self.target(t);
                     self.expr(t, scope);
@@ -78,6 +89,7 @@ impl Validator<'_> {
                 self.expr(value, scope);
             }
             StmtKind::AugAssign { target, value, .. } => {
+                self.no_star(value);
                 self.expr(target, scope);
                 self.expr(value, scope);
             }
@@ -113,6 +125,7 @@ impl Validator<'_> {
                     self.report("'return' outside function", s.span);
                 }
                 if let Some(v) = v {
+                    self.no_star(v);
                     self.expr(v, scope);
                 }
             }
