@@ -493,12 +493,11 @@ pub fn arguments(params: Vec<Param>, lambda: bool) -> R<Arguments> {
                             a.defaults.push(d);
                         }
                         None if seen_default => {
-                            let what = if lambda {
-                                "non-default argument follows default argument"
-                            } else {
-                                "non-default argument follows default argument"
-                            };
-                            return Err(syn_at(what, arg.span));
+                            let _ = lambda;
+                            return Err(syn_at(
+                                "non-default argument follows default argument",
+                                arg.span,
+                            ));
                         }
                         None => {}
                     }

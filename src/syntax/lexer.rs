@@ -325,18 +325,12 @@ fn number_error(msg: &str, src: &str, at: usize) -> LexError {
 fn scan_digits(b: &[u8], mut i: usize, radix: u32) -> usize {
     while i < b.len() {
         let c = b[i];
-        if (c as char).is_digit(radix) {
-            i += 1;
-        } else if c == b'_'
-            && i + 1 < b.len()
-            && (b[i + 1] as char).is_digit(radix)
-            && i > 0
-            && (b[i - 1] as char).is_digit(radix)
-        {
-            i += 1;
-        } else {
+        let digit = |j: usize| b.get(j).is_some_and(|d| (*d as char).is_digit(radix));
+        let underscore_between_digits = c == b'_' && i > 0 && digit(i - 1) && digit(i + 1);
+        if !(digit(i) || underscore_between_digits) {
             break;
         }
+        i += 1;
     }
     i
 }
@@ -1190,15 +1184,14 @@ pub fn tokenize(full: &str, range: std::ops::Range<usize>, in_brackets: bool) ->
         }
         out.push((s, tok, e));
     }
-    if error.is_none() {
-        if let Some((open, at)) = brackets.last() {
-            if !in_brackets {
-                error = Some(err(
-                    format!("'{}' was never closed", bracket_char(open)),
-                    Span::new(*at, *at + 1),
-                ));
-            }
-        }
+    if error.is_none()
+        && let Some((open, at)) = brackets.last()
+        && !in_brackets
+    {
+        error = Some(err(
+            format!("'{}' was never closed", bracket_char(open)),
+            Span::new(*at, *at + 1),
+        ));
     }
     if error.is_none() && !in_brackets {
         let end = full.len().max(base);
@@ -1223,14 +1216,12 @@ fn mark_soft_keywords(toks: &mut [Spanned]) {
     while i < toks.len() {
         let starts = line_start;
         line_start = matches!(toks[i].1, Tok::Newline | Tok::Indent | Tok::Dedent);
-        if matches!(toks[i].1, Tok::With) {
-            if let Some((_, Tok::Lpar, _)) = toks.get(i + 1) {
-                if let Some(close) = matching_close(toks, i + 1) {
-                    if matches!(toks.get(close + 1), Some((_, Tok::Colon, _))) {
-                        toks[i + 1].1 = Tok::WithLpar;
-                    }
-                }
-            }
+        if matches!(toks[i].1, Tok::With)
+            && let Some((_, Tok::Lpar, _)) = toks.get(i + 1)
+            && let Some(close) = matching_close(toks, i + 1)
+            && matches!(toks.get(close + 1), Some((_, Tok::Colon, _)))
+        {
+            toks[i + 1].1 = Tok::WithLpar;
         }
         if !starts {
             i += 1;

@@ -143,18 +143,16 @@ fn unrecognized(
 
     // An f-string just before the stop may be the real culprit (a reused quote
     // ends the literal early): CPython reports the f-string's own error.
-    if let Some(Tok::Str(s)) = prev {
-        if let StrTok::F {
+    if let Some(Tok::Str(s)) = prev
+        && let StrTok::F {
             raw,
             start,
             end,
             quote,
         } = **s
-        {
-            if let Err(e) = super::fstring::parse_fstring(ctx, raw, start, end, quote) {
-                return e;
-            }
-        }
+        && let Err(e) = super::fstring::parse_fstring(ctx, raw, start, end, quote)
+    {
+        return e;
     }
 
     if matches!(tok, Some(Tok::Indent)) {
@@ -187,19 +185,20 @@ fn unrecognized(
 
     if let Some(Tok::Equal) = tok {
         let in_condition = matches!(head, Some(Tok::If | Tok::Elif | Tok::While)) && depth == 0;
-        if in_condition || depth > 0 && !expects(expected, "=") {
-            if let Some(e) = misplaced_equal(toks, idx, here) {
-                return e;
-            }
+        if (in_condition || depth > 0 && !expects(expected, "="))
+            && let Some(e) = misplaced_equal(toks, idx, here)
+        {
+            return e;
         }
     }
 
     // `f() =` with nothing after the `=`.
-    if matches!(tok, Some(Tok::Newline)) && matches!(prev, Some(Tok::Equal)) {
-        if let Some(what) = target_name(toks, idx - 1).filter(|w| *w != "name") {
-            let at = toks[idx - 2].0;
-            return SyntaxError::syntax(format!("cannot assign to {what}"), Span::new(at, span.1));
-        }
+    if matches!(tok, Some(Tok::Newline))
+        && matches!(prev, Some(Tok::Equal))
+        && let Some(what) = target_name(toks, idx - 1).filter(|w| *w != "name")
+    {
+        let at = toks[idx - 2].0;
+        return SyntaxError::syntax(format!("cannot assign to {what}"), Span::new(at, span.1));
     }
 
     // A def header must end in ':' whatever follows it.
@@ -228,65 +227,64 @@ fn unrecognized(
     }
 
     // `print "x"`: CPython's legacy rule.
-    if let (Some(Tok::Name(n)), Some(t)) = (prev, tok) {
-        if (&**n == "print" || &**n == "exec")
-            && idx >= 1
-            && idx - 1 == start
-            && starts_expression(t)
-            && !matches!(t, Tok::Lpar)
-        {
-            let msg = format!("Missing parentheses in call to '{n}'. Did you mean {n}(...)?");
-            return SyntaxError::syntax(msg, Span::new(toks[idx - 1].0, span.1));
-        }
+    if let (Some(Tok::Name(n)), Some(t)) = (prev, tok)
+        && (&**n == "print" || &**n == "exec")
+        && idx >= 1
+        && idx - 1 == start
+        && starts_expression(t)
+        && !matches!(t, Tok::Lpar)
+    {
+        let msg = format!("Missing parentheses in call to '{n}'. Did you mean {n}(...)?");
+        return SyntaxError::syntax(msg, Span::new(toks[idx - 1].0, span.1));
     }
 
     if expects(expected, "except") && expects(expected, "finally") && !expects(expected, "else") {
         return SyntaxError::syntax("expected 'except' or 'finally' block", here);
     }
 
-    if expects(expected, "else") && !expects(expected, "elif") && !expects(expected, "except") {
-        if let Some(i) = (start..idx).rev().find(|&i| matches!(toks[i].1, Tok::If)) {
-            if i != start {
-                return SyntaxError::syntax(
-                    "expected 'else' after 'if' expression",
-                    Span::new(toks[i].0, span.1),
-                );
-            }
-        }
+    if expects(expected, "else")
+        && !expects(expected, "elif")
+        && !expects(expected, "except")
+        && let Some(i) = (start..idx).rev().find(|&i| matches!(toks[i].1, Tok::If))
+        && i != start
+    {
+        return SyntaxError::syntax(
+            "expected 'else' after 'if' expression",
+            Span::new(toks[i].0, span.1),
+        );
     }
 
-    if let Some(h) = head {
-        if is_compound_head(h)
-            && depth == 0
-            && expects(expected, ":")
-            && matches!(tok, Some(Tok::Newline) | None)
+    if let Some(h) = head
+        && is_compound_head(h)
+        && depth == 0
+        && expects(expected, ":")
+        && matches!(tok, Some(Tok::Newline) | None)
+    {
+        return SyntaxError::syntax("expected ':'", here);
+    }
+
+    if depth > 0
+        && let (Some(p), Some(t)) = (prev, tok)
+    {
+        let name_string = matches!(p, Tok::Name(_)) && matches!(t, Tok::Str(_));
+        let level = innermost_bracket(toks, start, idx);
+        if ends_expression(p)
+            && starts_expression(t)
+            && !name_string
+            && !level.params
+            && !level.comprehension
         {
-            return SyntaxError::syntax("expected ':'", here);
-        }
-    }
-
-    if depth > 0 {
-        if let (Some(p), Some(t)) = (prev, tok) {
-            let name_string = matches!(p, Tok::Name(_)) && matches!(t, Tok::Str(_));
-            let level = innermost_bracket(toks, start, idx);
-            if ends_expression(p)
-                && starts_expression(t)
-                && !name_string
-                && !level.params
-                && !level.comprehension
-            {
-                let at = toks[idx - 1].0;
-                if level.dict_without_colon {
-                    return SyntaxError::syntax(
-                        "':' expected after dictionary key",
-                        Span::new(at, span.1),
-                    );
-                }
+            let at = toks[idx - 1].0;
+            if level.dict_without_colon {
                 return SyntaxError::syntax(
-                    "invalid syntax. Perhaps you forgot a comma?",
+                    "':' expected after dictionary key",
                     Span::new(at, span.1),
                 );
             }
+            return SyntaxError::syntax(
+                "invalid syntax. Perhaps you forgot a comma?",
+                Span::new(at, span.1),
+            );
         }
     }
 
@@ -313,8 +311,8 @@ struct Level {
 
 fn innermost_bracket(toks: &[Spanned], from: usize, idx: usize) -> Level {
     let mut stack: Vec<usize> = Vec::new();
-    for i in from..idx.min(toks.len()) {
-        match toks[i].1 {
+    for (i, t) in toks.iter().enumerate().take(idx.min(toks.len())).skip(from) {
+        match t.1 {
             Tok::Lpar | Tok::Lsqb | Tok::Lbrace | Tok::WithLpar => stack.push(i),
             Tok::Rpar | Tok::Rsqb | Tok::Rbrace => {
                 stack.pop();
