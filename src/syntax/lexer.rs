@@ -988,7 +988,6 @@ pub fn tokenize(full: &str, range: std::ops::Range<usize>, in_brackets: bool) ->
     };
     gauge.reset(0);
     let mut lex = Tok::lexer(src);
-    let line_index = super::error::LineIndex::new(full);
     let bracket_base = usize::from(in_brackets);
     while let Some(item) = lex.next() {
         let span = lex.span();
@@ -1156,6 +1155,7 @@ pub fn tokenize(full: &str, range: std::ops::Range<usize>, in_brackets: bool) ->
                     Some((open, at)) => {
                         let open_c = bracket_char(&open);
                         if open_c != bracket_char(&tok) {
+                            let line_index = super::error::LineIndex::new(full);
                             let open_line = line_index.line(at as u32);
                             let here = line_index.line(s as u32);
                             let msg = if open_line == here {
