@@ -94,7 +94,9 @@ pub fn parse(source: &str) -> Result<ast::Module, SyntaxError> {
             ast::Span::new(p, p),
         ));
     }
-    let tokens = lexer::tokenize(source, 0..source.len(), false);
+    // A UTF-8 byte order mark is allowed at the very start, as in CPython.
+    let start = if source.starts_with('\u{FEFF}') { '\u{FEFF}'.len_utf8() } else { 0 };
+    let tokens = lexer::tokenize(source, start..source.len(), false);
     let ctx = Ctx {
         src: source,
         awaits: RefCell::new(Vec::new()),

@@ -564,6 +564,12 @@ fn layout_errors_have_cpython_kinds_and_lines() {
 }
 
 #[test]
+fn a_leading_byte_order_mark_is_allowed() {
+    assert!(parse("\u{FEFF}x = 1\nif x:\n    pass\n").is_ok());
+    assert_eq!(msg("x = 1\n\u{FEFF}y = 2\n"), "invalid non-printable character U+FEFF");
+}
+
+#[test]
 fn null_bytes_are_refused() {
     assert_eq!(msg("x = 1\0"), "source code cannot contain null bytes");
 }
