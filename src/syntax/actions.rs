@@ -624,6 +624,23 @@ pub enum ArgItem {
     DoubleStar(Expr, Span),
 }
 
+/// `name=value` in a call: checked when it is reduced, before the call is, so an
+/// unclosed call further on does not hide it (CPython reports it first too).
+pub fn keyword_arg(name: Expr, value: Expr, l: usize, r: usize) -> R<ArgItem> {
+    let span = Span::new(l, r);
+    match name.kind {
+        ExprKind::Name(_) => Ok(ArgItem::Kw(name, value, span)),
+        ExprKind::Constant(Constant::True | Constant::False | Constant::None) => Err(syn_at(
+            format!("cannot assign to {}", expr_name(&name.kind)),
+            span,
+        )),
+        _ => Err(syn_at(
+            "expression cannot contain assignment, perhaps you meant \"==\"?",
+            span,
+        )),
+    }
+}
+
 fn split_args(items: Vec<ArgItem>) -> R<(Vec<Expr>, Vec<Keyword>)> {
     let n = items.len();
     let mut args = Vec::new();

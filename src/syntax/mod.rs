@@ -95,7 +95,11 @@ pub fn parse(source: &str) -> Result<ast::Module, SyntaxError> {
         ));
     }
     // A UTF-8 byte order mark is allowed at the very start, as in CPython.
-    let start = if source.starts_with('\u{FEFF}') { '\u{FEFF}'.len_utf8() } else { 0 };
+    let start = if source.starts_with('\u{FEFF}') {
+        '\u{FEFF}'.len_utf8()
+    } else {
+        0
+    };
     let tokens = lexer::tokenize(source, start..source.len(), false);
     let ctx = Ctx {
         src: source,

@@ -192,6 +192,17 @@ fn unrecognized(
         }
     }
 
+    if matches!(head, Some(Tok::Import | Tok::From))
+        && depth == 0
+        && matches!(prev, Some(Tok::Comma))
+        && matches!(tok, Some(Tok::Newline))
+    {
+        return SyntaxError::syntax(
+            "trailing comma not allowed without surrounding parentheses",
+            here,
+        );
+    }
+
     // `f() =` with nothing after the `=`.
     if matches!(tok, Some(Tok::Newline))
         && matches!(prev, Some(Tok::Equal))
@@ -202,12 +213,18 @@ fn unrecognized(
     }
 
     // A def header must end in ':' whatever follows it.
-    if matches!(head, Some(Tok::Def)) && depth == 0 && expects(expected, ":") {
+    let header_open = !toks[start..idx.min(toks.len())]
+        .iter()
+        .any(|t| matches!(t.1, Tok::Colon));
+    if matches!(head, Some(Tok::Def)) && depth == 0 && header_open && expects(expected, ":") {
         return SyntaxError::syntax("expected ':'", here);
     }
 
     // `def f((a, b)):`
-    if matches!(tok, Some(Tok::Lpar)) && innermost_bracket(toks, start, idx).params {
+    if matches!(tok, Some(Tok::Lpar))
+        && matches!(prev, Some(Tok::Lpar | Tok::Comma))
+        && innermost_bracket(toks, start, idx).params
+    {
         let mut j = idx + 1;
         while matches!(toks.get(j).map(|t| &t.1), Some(Tok::Name(_) | Tok::Comma)) {
             j += 1;
@@ -366,7 +383,7 @@ fn misplaced_equal(toks: &[Spanned], idx: usize, here: Span) -> Option<SyntaxErr
             Tok::Lpar | Tok::Lsqb | Tok::Lbrace | Tok::WithLpar if depth == 0 => break,
             Tok::Lpar | Tok::Lsqb | Tok::Lbrace | Tok::WithLpar => depth -= 1,
             Tok::Comma | Tok::Newline | Tok::Indent | Tok::Dedent if depth == 0 => break,
-            Tok::Lambda if depth == 0 => return None,
+            Tok::Lambda | Tok::Equal if depth == 0 => return None,
             _ => {}
         }
     }
@@ -451,6 +468,22 @@ pub fn reach(toks: &[Spanned], idx: usize, src_len: usize) -> usize {
                 // expressions meet (the comma hint), unless a name meets a string.
                 let mut depth = 0;
                 let mut j = i;
+                // A bracket whose first token cannot start an item fails there.
+                if let Some(u) = toks.get(i + 1) {
+                    let closes = matches!(
+                        u.1,
+                        Tok::Rpar
+                            | Tok::Rsqb
+                            | Tok::Rbrace
+                            | Tok::Star
+                            | Tok::DoubleStar
+                            | Tok::Minus
+                            | Tok::Plus
+                    );
+                    if !starts_expression(&u.1) && !closes {
+                        return u.0;
+                    }
+                }
                 loop {
                     let Some(u) = toks.get(j) else { return src_len };
                     match u.1 {
