@@ -275,31 +275,6 @@ pub fn check_target(t: &Expr, how: TargetUse) -> R<()> {
         other => {
             let name = expr_name(other);
             let msg = match how {
-                TargetUse::Assign
-                    if matches!(
-                        other,
-                        ExprKind::Call { .. }
-                            | ExprKind::Constant(_)
-                            | ExprKind::BinOp { .. }
-                            | ExprKind::Compare { .. }
-                            | ExprKind::BoolOp { .. }
-                            | ExprKind::UnaryOp { .. }
-                            | ExprKind::Attribute { .. }
-                            | ExprKind::Subscript { .. }
-                            | ExprKind::IfExp { .. }
-                            | ExprKind::Lambda { .. }
-                            | ExprKind::JoinedStr(_)
-                            | ExprKind::Dict { .. }
-                            | ExprKind::Set(_)
-                    ) && !matches!(
-                        other,
-                        ExprKind::Constant(
-                            Constant::None | Constant::True | Constant::False | Constant::Ellipsis
-                        )
-                    ) =>
-                {
-                    format!("cannot assign to {name} here. Maybe you meant '==' instead of '='?")
-                }
                 TargetUse::Del => format!("cannot delete {name}"),
                 _ => format!("cannot assign to {name}"),
             };
@@ -313,10 +288,54 @@ pub fn assign(first: Expr, rest: Vec<Expr>, l: usize, r: usize) -> R<Stmt> {
     targets.push(first);
     targets.extend(rest);
     let value = targets.pop().ok_or_else(|| syn("invalid syntax", l, r))?;
+    // CPython's `invalid_named_expression`: a single target that is an operand
+    // (or the last element of a bare tuple) reads as a mistyped comparison.
+    if let [only] = targets.as_slice() {
+        let candidate = match &only.kind {
+            ExprKind::Tuple(v) if v.first().is_some_and(|e| e.span.start == only.span.start) => {
+                v.last()
+            }
+            ExprKind::Tuple(_) | ExprKind::List(_) => None,
+            _ => Some(only),
+        };
+        if let Some(c) = candidate {
+            if looks_like_comparison_operand(&c.kind) {
+                let msg = format!(
+                    "cannot assign to {} here. Maybe you meant '==' instead of '='?",
+                    expr_name(&c.kind)
+                );
+                return Err(syn_at(msg, c.span));
+            }
+        }
+    }
     for t in &targets {
         check_target(t, TargetUse::Assign)?;
     }
     Ok(stmt(StmtKind::Assign { targets, value }, l, r))
+}
+
+/// An invalid target at CPython's `bitwise_or` level (not a comparison, `not`,
+/// `and`/`or`, conditional or lambda, and not a singleton constant).
+fn looks_like_comparison_operand(k: &ExprKind) -> bool {
+    match k {
+        ExprKind::Constant(Constant::None | Constant::True | Constant::False) => false,
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not, ..
+        } => false,
+        ExprKind::Call { .. }
+        | ExprKind::Constant(_)
+        | ExprKind::BinOp { .. }
+        | ExprKind::UnaryOp { .. }
+        | ExprKind::JoinedStr(_)
+        | ExprKind::Dict { .. }
+        | ExprKind::Set(_)
+        | ExprKind::ListComp { .. }
+        | ExprKind::SetComp { .. }
+        | ExprKind::DictComp { .. }
+        | ExprKind::Yield(_)
+        | ExprKind::YieldFrom(_) => true,
+        _ => false,
+    }
 }
 
 pub fn aug_assign(t: Expr, op: BinOp, v: Expr, l: usize, r: usize) -> R<Stmt> {

@@ -221,10 +221,13 @@ fn parse_field(
     }
     let expr_end = i;
     if src[expr_start..expr_end].trim().is_empty() {
-        return Err(ferr(
-            "f-string: empty expression not allowed",
-            expr_start.saturating_sub(1),
-        ));
+        let msg = match b[i] {
+            b'=' => "f-string: expression required before '='",
+            b'!' => "f-string: expression required before '!'",
+            b':' => "f-string: expression required before ':'",
+            _ => "f-string: empty expression not allowed",
+        };
+        return Err(ferr(msg, expr_start.saturating_sub(1)));
     }
     let value = parse_field_expr(ctx, expr_start, expr_end)?;
     if b[i] == b'=' {

@@ -376,6 +376,10 @@ pub fn scan_number(src: &str, start: usize) -> Result<(Num, usize), LexError> {
         }
         let digits_start = i;
         let end = scan_digits(b, i, radix);
+        if end < b.len() && b[end].is_ascii_digit() {
+            let msg = format!("invalid digit '{}' in {kind} literal", b[end] as char);
+            return Err(number_error(&msg, src, end));
+        }
         if end == digits_start {
             return Err(number_error(&format!("invalid {kind} literal"), src, end));
         }
@@ -1042,10 +1046,12 @@ pub fn tokenize(full: &str, range: std::ops::Range<usize>, in_brackets: bool) ->
                 continue;
             }
             Tok::Backslash => {
-                error = Some(err(
-                    "unexpected character after line continuation character",
-                    Span::new(s, e),
-                ));
+                let msg = if span.end == src.len() {
+                    "unexpected EOF while parsing"
+                } else {
+                    "unexpected character after line continuation character"
+                };
+                error = Some(err(msg, Span::new(s, e)));
                 break;
             }
             Tok::Async => {

@@ -106,10 +106,12 @@ impl Validator<'_> {
                 }
             }
             StmtKind::Del(v) => v.iter().for_each(|e| self.expr(e, scope)),
-            StmtKind::Pass
-            | StmtKind::Global(_)
-            | StmtKind::Import(_)
-            | StmtKind::ImportFrom { .. } => {}
+            StmtKind::ImportFrom { names, .. } => {
+                if !scope.at_module && names.iter().any(|a| &*a.name == "*") {
+                    self.report("import * only allowed at module level", s.span);
+                }
+            }
+            StmtKind::Pass | StmtKind::Global(_) | StmtKind::Import(_) => {}
             StmtKind::Break => {
                 if !scope.in_loop {
                     self.report("'break' outside loop", s.span);
