@@ -296,12 +296,7 @@ fn parse_field(
 
 /// Parses `src[start..end]` as one expression, as if it were in parentheses.
 fn parse_field_expr(ctx: &Ctx, start: usize, end: usize) -> Result<Expr, SyntaxError> {
-    let module = super::parse_field(ctx, start, end).map_err(|mut e| {
-        if !e.message.starts_with("f-string") {
-            e.message = format!("f-string: {}", e.message);
-        }
-        e
-    })?;
+    let module = super::parse_field(ctx, start, end)?;
     let stmt = module.body.into_iter().next();
     match stmt.map(|s| s.kind) {
         Some(StmtKind::Expr(e)) => Ok(e),

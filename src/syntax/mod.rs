@@ -27,8 +27,6 @@ lalrpop_util::lalrpop_mod!(
 use actions::Ctx;
 use lexer::{Spanned, Tok, Tokens};
 
-type Item = Result<Spanned, SyntaxError>;
-
 fn run_parser(
     ctx: &Ctx,
     tokens: &Tokens,
@@ -38,8 +36,7 @@ fn run_parser(
         .into_iter()
         .chain(tokens.tokens.iter().cloned())
         .map(Ok)
-        .chain(tokens.error.clone().map(Err::<Spanned, SyntaxError>))
-        .collect::<Vec<Item>>();
+        .chain(tokens.error.clone().map(Err::<Spanned, SyntaxError>));
     let parsed = grammar::TopParser::new().parse(ctx, stream);
     parsed.map_err(|e| {
         let stopped_at_lex_error = matches!(&e, lalrpop_util::ParseError::User { error } if Some(error) == tokens.error.as_ref());
@@ -120,7 +117,14 @@ pub(crate) fn parse_field(ctx: &Ctx, start: usize, end: usize) -> Result<ast::Mo
         awaits: RefCell::new(Vec::new()),
         fstring_depth: ctx.fstring_depth + 1,
     };
-    let module = run_parser(&inner, &tokens, Some((start, Tok::FieldStart, start)))?;
+    // Parser errors in a field say "f-string: ..."; tokenizer errors stay as they are.
+    let module =
+        run_parser(&inner, &tokens, Some((start, Tok::FieldStart, start))).map_err(|mut e| {
+            if Some(&e) != tokens.error.as_ref() && !e.message.starts_with("f-string") {
+                e.message = format!("f-string: {}", e.message);
+            }
+            e
+        })?;
     ctx.awaits.borrow_mut().extend(inner.awaits.into_inner());
     Ok(module)
 }
