@@ -298,14 +298,14 @@ pub fn assign(first: Expr, rest: Vec<Expr>, l: usize, r: usize) -> R<Stmt> {
             ExprKind::Tuple(_) | ExprKind::List(_) => None,
             _ => Some(only),
         };
-        if let Some(c) = candidate {
-            if looks_like_comparison_operand(&c.kind) {
-                let msg = format!(
-                    "cannot assign to {} here. Maybe you meant '==' instead of '='?",
-                    expr_name(&c.kind)
-                );
-                return Err(syn_at(msg, c.span));
-            }
+        if let Some(c) = candidate
+            && looks_like_comparison_operand(&c.kind)
+        {
+            let msg = format!(
+                "cannot assign to {} here. Maybe you meant '==' instead of '='?",
+                expr_name(&c.kind)
+            );
+            return Err(syn_at(msg, c.span));
         }
     }
     for t in &targets {
