@@ -713,7 +713,16 @@ pub fn decode_str(body: &str, raw: bool) -> Result<String, String> {
                     ));
                 }
                 let name: String = chars[name_start..j].iter().map(|x| x.1).collect();
-                match unicode_names2::character(&name) {
+                // Only letters, digits, spaces and inner hyphens can name a character;
+                // unicode_names2 panics (debug) on a leading hyphen, so filter first.
+                let plausible = name.starts_with(|c: char| c.is_ascii_alphanumeric())
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-');
+                match plausible
+                    .then(|| unicode_names2::character(&name))
+                    .flatten()
+                {
                     Some(ch) => out.push(ch),
                     None => {
                         return Err(unicode_error(
@@ -1500,6 +1509,15 @@ mod tests {
                 .unwrap_err()
                 .contains("truncated \\xXX escape")
         );
+        // Found by the fuzzer: a leading hyphen made unicode_names2 overflow.
+        for bad in [r"\N{-ULLET}", r"\N{}", r"\N{A\u{e9}}"] {
+            assert!(
+                decode_str(bad, false)
+                    .unwrap_err()
+                    .contains("unknown Unicode character name"),
+                "{bad}"
+            );
+        }
         assert!(
             decode_str(r"\N{NO SUCH NAME}", false)
                 .unwrap_err()
