@@ -19,6 +19,9 @@ pub struct Ctx<'src> {
     pub awaits: RefCell<Vec<Span>>,
     /// How many f-string levels enclose the text being parsed.
     pub fstring_depth: usize,
+    /// The depth bound used where the f-string being split stands; its fields'
+    /// tokens count on from it.
+    pub depth_base: std::cell::Cell<usize>,
 }
 
 /// The parser's error type; actions report `SyntaxError`s through its `User` case.
@@ -788,7 +791,9 @@ pub fn strings(ctx: &Ctx, parts: Vec<Box<StrTok>>, l: usize, r: usize) -> R<Expr
                 start,
                 end,
                 quote,
+                depth,
             } => {
+                ctx.depth_base.set(depth);
                 let pieces =
                     super::fstring::parse_fstring(ctx, raw, start, end, quote).map_err(user)?;
                 for piece in pieces {

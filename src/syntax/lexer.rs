@@ -36,6 +36,9 @@ pub enum StrTok {
         end: usize,
         /// The quote that closes it (`'`, `"`, `'''`, `"""`), which the body may not reuse.
         quote: &'static str,
+        /// The depth bound already used where the literal stands; its fields
+        /// start from it so that nesting f-strings cannot escape `MAX_DEPTH`.
+        depth: usize,
     },
 }
 
@@ -551,6 +554,7 @@ pub fn scan_string(
                 start: body_start,
                 end: body_end,
                 quote,
+                depth: 0,
             },
             i,
         ));
@@ -984,6 +988,16 @@ fn closer_char(t: &Tok) -> char {
 /// which are lexed from a slice of the module); `in_brackets` lexes as if inside
 /// parentheses, so newlines are not tokens.
 pub fn tokenize(full: &str, range: std::ops::Range<usize>, in_brackets: bool) -> Tokens {
+    tokenize_at(full, range, in_brackets, 0)
+}
+
+/// `tokenize`, counting depth from `base_depth` (an f-string field's enclosing depth).
+pub fn tokenize_at(
+    full: &str,
+    range: std::ops::Range<usize>,
+    in_brackets: bool,
+    base_depth: usize,
+) -> Tokens {
     let src = &full[range.clone()];
     let base = range.start;
     let mut out: Vec<Spanned> = Vec::new();
@@ -999,7 +1013,7 @@ pub fn tokenize(full: &str, range: std::ops::Range<usize>, in_brackets: bool) ->
         levels: Vec::new(),
         base: 0,
     };
-    gauge.reset(0);
+    gauge.reset(base_depth);
     let mut lex = Tok::lexer(src);
     let bracket_base = usize::from(in_brackets);
     while let Some(item) = lex.next() {
@@ -1035,7 +1049,10 @@ pub fn tokenize(full: &str, range: std::ops::Range<usize>, in_brackets: bool) ->
             }
         };
         let tok = match tok {
-            Tok::Str(mut st) if base > 0 => {
+            Tok::Str(mut st) if matches!(*st, StrTok::F { .. }) => {
+                if let StrTok::F { depth, .. } = &mut *st {
+                    *depth = gauge.current() + 1;
+                }
                 if let StrTok::F { start, end, .. } = &mut *st {
                     *start += base;
                     *end += base;

@@ -102,6 +102,7 @@ pub fn parse(source: &str) -> Result<ast::Module, SyntaxError> {
         src: source,
         awaits: RefCell::new(Vec::new()),
         fstring_depth: 0,
+        depth_base: std::cell::Cell::new(0),
     };
     let module = run_parser(&ctx, &tokens, None)?;
     validate::validate(&module, &ctx.awaits.borrow())?;
@@ -111,11 +112,12 @@ pub fn parse(source: &str) -> Result<ast::Module, SyntaxError> {
 /// Parses `ctx.src[start..end]`, the expression of an f-string field, as if it
 /// were in parentheses; spans stay offsets into the whole module.
 pub(crate) fn parse_field(ctx: &Ctx, start: usize, end: usize) -> Result<ast::Module, SyntaxError> {
-    let tokens = lexer::tokenize(ctx.src, start..end, true);
+    let tokens = lexer::tokenize_at(ctx.src, start..end, true, ctx.depth_base.get());
     let inner = Ctx {
         src: ctx.src,
         awaits: RefCell::new(Vec::new()),
         fstring_depth: ctx.fstring_depth + 1,
+        depth_base: std::cell::Cell::new(0),
     };
     // Parser errors in a field say "f-string: ..."; tokenizer errors stay as they are.
     let module =

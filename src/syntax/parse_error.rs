@@ -149,8 +149,12 @@ fn unrecognized(
             start,
             end,
             quote,
+            depth,
         } = **s
-        && let Err(e) = super::fstring::parse_fstring(ctx, raw, start, end, quote)
+        && let Err(e) = {
+            ctx.depth_base.set(depth);
+            super::fstring::parse_fstring(ctx, raw, start, end, quote)
+        }
     {
         return e;
     }

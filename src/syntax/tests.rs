@@ -652,6 +652,20 @@ fn million_nested_fstrings_or_indents_are_refused() {
 }
 
 #[test]
+fn fstring_fields_count_on_from_their_enclosing_depth() {
+    // Each level alone is within the bound; stacked through f-strings they are not.
+    let inner = format!("1{}", "+1".repeat(600));
+    let src = format!("x = a{} + f'{{{inner}}}'\n", "+a".repeat(600));
+    let e = parse(&src).expect_err("too deep in total");
+    assert!(
+        e.message.starts_with("too many nested expressions"),
+        "{}",
+        e.message
+    );
+    assert!(parse(&format!("x = f'{{{inner}}}'\n")).is_ok());
+}
+
+#[test]
 fn realistic_depth_still_parses() {
     let src = format!("x = {}1{}\n", "(".repeat(150), ")".repeat(150));
     assert!(parse(&src).is_ok());
