@@ -249,6 +249,25 @@ impl Validator<'_> {
             }
             StmtKind::Match { subject, cases } => {
                 self.expr(subject, scope);
+                // An unguarded capture or wildcard before the last case.
+                for c in cases.iter().take(cases.len().saturating_sub(1)) {
+                    if let (
+                        PatternKind::MatchAs {
+                            pattern: None,
+                            name,
+                        },
+                        None,
+                    ) = (&c.pattern.kind, &c.guard)
+                    {
+                        let msg = match name {
+                            Some(n) => {
+                                format!("name capture '{n}' makes remaining patterns unreachable")
+                            }
+                            None => "wildcard makes remaining patterns unreachable".to_string(),
+                        };
+                        self.report(msg, c.pattern.span);
+                    }
+                }
                 for c in cases {
                     if let Some(g) = &c.guard {
                         self.expr(g, scope);
