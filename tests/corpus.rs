@@ -36,19 +36,20 @@ fn cpython_refuses(py: &Path) -> bool {
     for e in dir.flatten() {
         let p = e.path();
         let same = p.file_stem().and_then(|s| s.to_str()) == Some(stem);
-        if same && p != py {
-            if let Ok(text) = std::fs::read_to_string(&p) {
-                let tail = text.trim_end();
-                if [
-                    "<<raised SyntaxError>>",
-                    "<<raised IndentationError>>",
-                    "<<raised TabError>>",
-                ]
-                .iter()
-                .any(|m| tail.ends_with(m))
-                {
-                    return true;
-                }
+        if same
+            && p != py
+            && let Ok(text) = std::fs::read_to_string(&p)
+        {
+            let tail = text.trim_end();
+            if [
+                "<<raised SyntaxError>>",
+                "<<raised IndentationError>>",
+                "<<raised TabError>>",
+            ]
+            .iter()
+            .any(|m| tail.ends_with(m))
+            {
+                return true;
             }
         }
     }

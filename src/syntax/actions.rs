@@ -19,6 +19,9 @@ pub struct Ctx<'src> {
     pub awaits: RefCell<Vec<Span>>,
     /// How many f-string levels enclose the text being parsed.
     pub fstring_depth: usize,
+    /// The depth bound used where the f-string being split stands; its fields'
+    /// tokens count on from it.
+    pub depth_base: std::cell::Cell<usize>,
 }
 
 /// The parser's error type; actions report `SyntaxError`s through its `User` case.
@@ -275,31 +278,6 @@ pub fn check_target(t: &Expr, how: TargetUse) -> R<()> {
         other => {
             let name = expr_name(other);
             let msg = match how {
-                TargetUse::Assign
-                    if matches!(
-                        other,
-                        ExprKind::Call { .. }
-                            | ExprKind::Constant(_)
-                            | ExprKind::BinOp { .. }
-                            | ExprKind::Compare { .. }
-                            | ExprKind::BoolOp { .. }
-                            | ExprKind::UnaryOp { .. }
-                            | ExprKind::Attribute { .. }
-                            | ExprKind::Subscript { .. }
-                            | ExprKind::IfExp { .. }
-                            | ExprKind::Lambda { .. }
-                            | ExprKind::JoinedStr(_)
-                            | ExprKind::Dict { .. }
-                            | ExprKind::Set(_)
-                    ) && !matches!(
-                        other,
-                        ExprKind::Constant(
-                            Constant::None | Constant::True | Constant::False | Constant::Ellipsis
-                        )
-                    ) =>
-                {
-                    format!("cannot assign to {name} here. Maybe you meant '==' instead of '='?")
-                }
                 TargetUse::Del => format!("cannot delete {name}"),
                 _ => format!("cannot assign to {name}"),
             };
@@ -313,10 +291,54 @@ pub fn assign(first: Expr, rest: Vec<Expr>, l: usize, r: usize) -> R<Stmt> {
     targets.push(first);
     targets.extend(rest);
     let value = targets.pop().ok_or_else(|| syn("invalid syntax", l, r))?;
+    // CPython's `invalid_named_expression`: a single target that is an operand
+    // (or the last element of a bare tuple) reads as a mistyped comparison.
+    if let [only] = targets.as_slice() {
+        let candidate = match &only.kind {
+            ExprKind::Tuple(v) if v.first().is_some_and(|e| e.span.start == only.span.start) => {
+                v.last()
+            }
+            ExprKind::Tuple(_) | ExprKind::List(_) => None,
+            _ => Some(only),
+        };
+        if let Some(c) = candidate
+            && looks_like_comparison_operand(&c.kind)
+        {
+            let msg = format!(
+                "cannot assign to {} here. Maybe you meant '==' instead of '='?",
+                expr_name(&c.kind)
+            );
+            return Err(syn_at(msg, c.span));
+        }
+    }
     for t in &targets {
         check_target(t, TargetUse::Assign)?;
     }
     Ok(stmt(StmtKind::Assign { targets, value }, l, r))
+}
+
+/// An invalid target at CPython's `bitwise_or` level (not a comparison, `not`,
+/// `and`/`or`, conditional or lambda, and not a singleton constant).
+fn looks_like_comparison_operand(k: &ExprKind) -> bool {
+    match k {
+        ExprKind::Constant(Constant::None | Constant::True | Constant::False) => false,
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not, ..
+        } => false,
+        ExprKind::Call { .. }
+        | ExprKind::Constant(_)
+        | ExprKind::BinOp { .. }
+        | ExprKind::UnaryOp { .. }
+        | ExprKind::JoinedStr(_)
+        | ExprKind::Dict { .. }
+        | ExprKind::Set(_)
+        | ExprKind::ListComp { .. }
+        | ExprKind::SetComp { .. }
+        | ExprKind::DictComp { .. }
+        | ExprKind::Yield(_)
+        | ExprKind::YieldFrom(_) => true,
+        _ => false,
+    }
 }
 
 pub fn aug_assign(t: Expr, op: BinOp, v: Expr, l: usize, r: usize) -> R<Stmt> {
@@ -493,12 +515,11 @@ pub fn arguments(params: Vec<Param>, lambda: bool) -> R<Arguments> {
                             a.defaults.push(d);
                         }
                         None if seen_default => {
-                            let what = if lambda {
-                                "non-default argument follows default argument"
-                            } else {
-                                "non-default argument follows default argument"
-                            };
-                            return Err(syn_at(what, arg.span));
+                            let _ = lambda;
+                            return Err(syn_at(
+                                "non-default argument follows default argument",
+                                arg.span,
+                            ));
                         }
                         None => {}
                     }
@@ -623,6 +644,23 @@ pub enum ArgItem {
     Star(Expr),
     Kw(Expr, Expr, Span),
     DoubleStar(Expr, Span),
+}
+
+/// `name=value` in a call: checked when it is reduced, before the call is, so an
+/// unclosed call further on does not hide it (CPython reports it first too).
+pub fn keyword_arg(name: Expr, value: Expr, l: usize, r: usize) -> R<ArgItem> {
+    let span = Span::new(l, r);
+    match name.kind {
+        ExprKind::Name(_) => Ok(ArgItem::Kw(name, value, span)),
+        ExprKind::Constant(Constant::True | Constant::False | Constant::None) => Err(syn_at(
+            format!("cannot assign to {}", expr_name(&name.kind)),
+            span,
+        )),
+        _ => Err(syn_at(
+            "expression cannot contain assignment, perhaps you meant \"==\"?",
+            span,
+        )),
+    }
 }
 
 fn split_args(items: Vec<ArgItem>) -> R<(Vec<Expr>, Vec<Keyword>)> {
@@ -753,7 +791,9 @@ pub fn strings(ctx: &Ctx, parts: Vec<Box<StrTok>>, l: usize, r: usize) -> R<Expr
                 start,
                 end,
                 quote,
+                depth,
             } => {
+                ctx.depth_base.set(depth);
                 let pieces =
                     super::fstring::parse_fstring(ctx, raw, start, end, quote).map_err(user)?;
                 for piece in pieces {

@@ -221,10 +221,13 @@ fn parse_field(
     }
     let expr_end = i;
     if src[expr_start..expr_end].trim().is_empty() {
-        return Err(ferr(
-            "f-string: empty expression not allowed",
-            expr_start.saturating_sub(1),
-        ));
+        let msg = match b[i] {
+            b'=' => "f-string: expression required before '='",
+            b'!' => "f-string: expression required before '!'",
+            b':' => "f-string: expression required before ':'",
+            _ => "f-string: empty expression not allowed",
+        };
+        return Err(ferr(msg, expr_start.saturating_sub(1)));
     }
     let value = parse_field_expr(ctx, expr_start, expr_end)?;
     if b[i] == b'=' {
@@ -293,12 +296,7 @@ fn parse_field(
 
 /// Parses `src[start..end]` as one expression, as if it were in parentheses.
 fn parse_field_expr(ctx: &Ctx, start: usize, end: usize) -> Result<Expr, SyntaxError> {
-    let module = super::parse_field(ctx, start, end).map_err(|mut e| {
-        if !e.message.starts_with("f-string") {
-            e.message = format!("f-string: {}", e.message);
-        }
-        e
-    })?;
+    let module = super::parse_field(ctx, start, end)?;
     let stmt = module.body.into_iter().next();
     match stmt.map(|s| s.kind) {
         Some(StmtKind::Expr(e)) => Ok(e),

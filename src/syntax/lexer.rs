@@ -36,6 +36,9 @@ pub enum StrTok {
         end: usize,
         /// The quote that closes it (`'`, `"`, `'''`, `"""`), which the body may not reuse.
         quote: &'static str,
+        /// The depth bound already used where the literal stands; its fields
+        /// start from it so that nesting f-strings cannot escape `MAX_DEPTH`.
+        depth: usize,
     },
 }
 
@@ -325,18 +328,12 @@ fn number_error(msg: &str, src: &str, at: usize) -> LexError {
 fn scan_digits(b: &[u8], mut i: usize, radix: u32) -> usize {
     while i < b.len() {
         let c = b[i];
-        if (c as char).is_digit(radix) {
-            i += 1;
-        } else if c == b'_'
-            && i + 1 < b.len()
-            && (b[i + 1] as char).is_digit(radix)
-            && i > 0
-            && (b[i - 1] as char).is_digit(radix)
-        {
-            i += 1;
-        } else {
+        let digit = |j: usize| b.get(j).is_some_and(|d| (*d as char).is_digit(radix));
+        let underscore_between_digits = c == b'_' && i > 0 && digit(i - 1) && digit(i + 1);
+        if !(digit(i) || underscore_between_digits) {
             break;
         }
+        i += 1;
     }
     i
 }
@@ -382,6 +379,10 @@ pub fn scan_number(src: &str, start: usize) -> Result<(Num, usize), LexError> {
         }
         let digits_start = i;
         let end = scan_digits(b, i, radix);
+        if end < b.len() && b[end].is_ascii_digit() {
+            let msg = format!("invalid digit '{}' in {kind} literal", b[end] as char);
+            return Err(number_error(&msg, src, end));
+        }
         if end == digits_start {
             return Err(number_error(&format!("invalid {kind} literal"), src, end));
         }
@@ -553,6 +554,7 @@ pub fn scan_string(
                 start: body_start,
                 end: body_end,
                 quote,
+                depth: 0,
             },
             i,
         ));
@@ -715,7 +717,16 @@ pub fn decode_str(body: &str, raw: bool) -> Result<String, String> {
                     ));
                 }
                 let name: String = chars[name_start..j].iter().map(|x| x.1).collect();
-                match unicode_names2::character(&name) {
+                // Only letters, digits, spaces and inner hyphens can name a character;
+                // unicode_names2 panics (debug) on a leading hyphen, so filter first.
+                let plausible = name.starts_with(|c: char| c.is_ascii_alphanumeric())
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-');
+                match plausible
+                    .then(|| unicode_names2::character(&name))
+                    .flatten()
+                {
                     Some(ch) => out.push(ch),
                     None => {
                         return Err(unicode_error(
@@ -977,6 +988,16 @@ fn closer_char(t: &Tok) -> char {
 /// which are lexed from a slice of the module); `in_brackets` lexes as if inside
 /// parentheses, so newlines are not tokens.
 pub fn tokenize(full: &str, range: std::ops::Range<usize>, in_brackets: bool) -> Tokens {
+    tokenize_at(full, range, in_brackets, 0)
+}
+
+/// `tokenize`, counting depth from `base_depth` (an f-string field's enclosing depth).
+pub fn tokenize_at(
+    full: &str,
+    range: std::ops::Range<usize>,
+    in_brackets: bool,
+    base_depth: usize,
+) -> Tokens {
     let src = &full[range.clone()];
     let base = range.start;
     let mut out: Vec<Spanned> = Vec::new();
@@ -992,9 +1013,8 @@ pub fn tokenize(full: &str, range: std::ops::Range<usize>, in_brackets: bool) ->
         levels: Vec::new(),
         base: 0,
     };
-    gauge.reset(0);
+    gauge.reset(base_depth);
     let mut lex = Tok::lexer(src);
-    let line_index = super::error::LineIndex::new(full);
     let bracket_base = usize::from(in_brackets);
     while let Some(item) = lex.next() {
         let span = lex.span();
@@ -1029,7 +1049,10 @@ pub fn tokenize(full: &str, range: std::ops::Range<usize>, in_brackets: bool) ->
             }
         };
         let tok = match tok {
-            Tok::Str(mut st) if base > 0 => {
+            Tok::Str(mut st) if matches!(*st, StrTok::F { .. }) => {
+                if let StrTok::F { depth, .. } = &mut *st {
+                    *depth = gauge.current() + 1;
+                }
                 if let StrTok::F { start, end, .. } = &mut *st {
                     *start += base;
                     *end += base;
@@ -1049,10 +1072,12 @@ pub fn tokenize(full: &str, range: std::ops::Range<usize>, in_brackets: bool) ->
                 continue;
             }
             Tok::Backslash => {
-                error = Some(err(
-                    "unexpected character after line continuation character",
-                    Span::new(s, e),
-                ));
+                let msg = if span.end == src.len() {
+                    "unexpected EOF while parsing"
+                } else {
+                    "unexpected character after line continuation character"
+                };
+                error = Some(err(msg, Span::new(s, e)));
                 break;
             }
             Tok::Async => {
@@ -1162,6 +1187,7 @@ pub fn tokenize(full: &str, range: std::ops::Range<usize>, in_brackets: bool) ->
                     Some((open, at)) => {
                         let open_c = bracket_char(&open);
                         if open_c != bracket_char(&tok) {
+                            let line_index = super::error::LineIndex::new(full);
                             let open_line = line_index.line(at as u32);
                             let here = line_index.line(s as u32);
                             let msg = if open_line == here {
@@ -1190,15 +1216,14 @@ pub fn tokenize(full: &str, range: std::ops::Range<usize>, in_brackets: bool) ->
         }
         out.push((s, tok, e));
     }
-    if error.is_none() {
-        if let Some((open, at)) = brackets.last() {
-            if !in_brackets {
-                error = Some(err(
-                    format!("'{}' was never closed", bracket_char(open)),
-                    Span::new(*at, *at + 1),
-                ));
-            }
-        }
+    if error.is_none()
+        && let Some((open, at)) = brackets.last()
+        && !in_brackets
+    {
+        error = Some(err(
+            format!("'{}' was never closed", bracket_char(open)),
+            Span::new(*at, *at + 1),
+        ));
     }
     if error.is_none() && !in_brackets {
         let end = full.len().max(base);
@@ -1223,14 +1248,12 @@ fn mark_soft_keywords(toks: &mut [Spanned]) {
     while i < toks.len() {
         let starts = line_start;
         line_start = matches!(toks[i].1, Tok::Newline | Tok::Indent | Tok::Dedent);
-        if matches!(toks[i].1, Tok::With) {
-            if let Some((_, Tok::Lpar, _)) = toks.get(i + 1) {
-                if let Some(close) = matching_close(toks, i + 1) {
-                    if matches!(toks.get(close + 1), Some((_, Tok::Colon, _))) {
-                        toks[i + 1].1 = Tok::WithLpar;
-                    }
-                }
-            }
+        if matches!(toks[i].1, Tok::With)
+            && let Some((_, Tok::Lpar, _)) = toks.get(i + 1)
+            && let Some(close) = matching_close(toks, i + 1)
+            && matches!(toks.get(close + 1), Some((_, Tok::Colon, _)))
+        {
+            toks[i + 1].1 = Tok::WithLpar;
         }
         if !starts {
             i += 1;
@@ -1503,6 +1526,15 @@ mod tests {
                 .unwrap_err()
                 .contains("truncated \\xXX escape")
         );
+        // Found by the fuzzer: a leading hyphen made unicode_names2 overflow.
+        for bad in [r"\N{-ULLET}", r"\N{}", r"\N{A\u{e9}}"] {
+            assert!(
+                decode_str(bad, false)
+                    .unwrap_err()
+                    .contains("unknown Unicode character name"),
+                "{bad}"
+            );
+        }
         assert!(
             decode_str(r"\N{NO SUCH NAME}", false)
                 .unwrap_err()

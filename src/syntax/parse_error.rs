@@ -143,18 +143,20 @@ fn unrecognized(
 
     // An f-string just before the stop may be the real culprit (a reused quote
     // ends the literal early): CPython reports the f-string's own error.
-    if let Some(Tok::Str(s)) = prev {
-        if let StrTok::F {
+    if let Some(Tok::Str(s)) = prev
+        && let StrTok::F {
             raw,
             start,
             end,
             quote,
+            depth,
         } = **s
-        {
-            if let Err(e) = super::fstring::parse_fstring(ctx, raw, start, end, quote) {
-                return e;
-            }
+        && let Err(e) = {
+            ctx.depth_base.set(depth);
+            super::fstring::parse_fstring(ctx, raw, start, end, quote)
         }
+    {
+        return e;
     }
 
     if matches!(tok, Some(Tok::Indent)) {
@@ -187,10 +189,56 @@ fn unrecognized(
 
     if let Some(Tok::Equal) = tok {
         let in_condition = matches!(head, Some(Tok::If | Tok::Elif | Tok::While)) && depth == 0;
-        if in_condition || depth > 0 && !expects(expected, "=") {
-            if let Some(e) = misplaced_equal(toks, idx, here) {
-                return e;
-            }
+        if (in_condition || depth > 0 && !expects(expected, "="))
+            && let Some(e) = misplaced_equal(toks, idx, here)
+        {
+            return e;
+        }
+    }
+
+    if matches!(head, Some(Tok::Import | Tok::From))
+        && depth == 0
+        && matches!(prev, Some(Tok::Comma))
+        && matches!(tok, Some(Tok::Newline))
+    {
+        return SyntaxError::syntax(
+            "trailing comma not allowed without surrounding parentheses",
+            here,
+        );
+    }
+
+    // `f() =` with nothing after the `=`.
+    if matches!(tok, Some(Tok::Newline))
+        && matches!(prev, Some(Tok::Equal))
+        && let Some(what) = target_name(toks, idx - 1).filter(|w| *w != "name")
+    {
+        let at = toks[idx - 2].0;
+        return SyntaxError::syntax(format!("cannot assign to {what}"), Span::new(at, span.1));
+    }
+
+    // A def header must end in ':' whatever follows it.
+    let header_open = !toks[start..idx.min(toks.len())]
+        .iter()
+        .any(|t| matches!(t.1, Tok::Colon));
+    if matches!(head, Some(Tok::Def)) && depth == 0 && header_open && expects(expected, ":") {
+        return SyntaxError::syntax("expected ':'", here);
+    }
+
+    // `def f((a, b)):`
+    if matches!(tok, Some(Tok::Lpar))
+        && matches!(prev, Some(Tok::Lpar | Tok::Comma))
+        && innermost_bracket(toks, start, idx).params
+    {
+        let mut j = idx + 1;
+        while matches!(toks.get(j).map(|t| &t.1), Some(Tok::Name(_) | Tok::Comma)) {
+            j += 1;
+        }
+        if j > idx + 1 && matches!(toks.get(j).map(|t| &t.1), Some(Tok::Rpar)) {
+            let end = toks[j].2;
+            return SyntaxError::syntax(
+                "Function parameters cannot be parenthesized",
+                Span::new(span.0, end),
+            );
         }
     }
 
@@ -200,65 +248,64 @@ fn unrecognized(
     }
 
     // `print "x"`: CPython's legacy rule.
-    if let (Some(Tok::Name(n)), Some(t)) = (prev, tok) {
-        if (&**n == "print" || &**n == "exec")
-            && idx >= 1
-            && idx - 1 == start
-            && starts_expression(t)
-            && !matches!(t, Tok::Lpar)
-        {
-            let msg = format!("Missing parentheses in call to '{n}'. Did you mean {n}(...)?");
-            return SyntaxError::syntax(msg, Span::new(toks[idx - 1].0, span.1));
-        }
+    if let (Some(Tok::Name(n)), Some(t)) = (prev, tok)
+        && (&**n == "print" || &**n == "exec")
+        && idx >= 1
+        && idx - 1 == start
+        && starts_expression(t)
+        && !matches!(t, Tok::Lpar)
+    {
+        let msg = format!("Missing parentheses in call to '{n}'. Did you mean {n}(...)?");
+        return SyntaxError::syntax(msg, Span::new(toks[idx - 1].0, span.1));
     }
 
     if expects(expected, "except") && expects(expected, "finally") && !expects(expected, "else") {
         return SyntaxError::syntax("expected 'except' or 'finally' block", here);
     }
 
-    if expects(expected, "else") && !expects(expected, "elif") && !expects(expected, "except") {
-        if let Some(i) = (start..idx).rev().find(|&i| matches!(toks[i].1, Tok::If)) {
-            if i != start {
-                return SyntaxError::syntax(
-                    "expected 'else' after 'if' expression",
-                    Span::new(toks[i].0, span.1),
-                );
-            }
-        }
+    if expects(expected, "else")
+        && !expects(expected, "elif")
+        && !expects(expected, "except")
+        && let Some(i) = (start..idx).rev().find(|&i| matches!(toks[i].1, Tok::If))
+        && i != start
+    {
+        return SyntaxError::syntax(
+            "expected 'else' after 'if' expression",
+            Span::new(toks[i].0, span.1),
+        );
     }
 
-    if let Some(h) = head {
-        if is_compound_head(h)
-            && depth == 0
-            && expects(expected, ":")
-            && matches!(tok, Some(Tok::Newline) | None)
+    if let Some(h) = head
+        && is_compound_head(h)
+        && depth == 0
+        && expects(expected, ":")
+        && matches!(tok, Some(Tok::Newline) | None)
+    {
+        return SyntaxError::syntax("expected ':'", here);
+    }
+
+    if depth > 0
+        && let (Some(p), Some(t)) = (prev, tok)
+    {
+        let name_string = matches!(p, Tok::Name(_)) && matches!(t, Tok::Str(_));
+        let level = innermost_bracket(toks, start, idx);
+        if ends_expression(p)
+            && starts_expression(t)
+            && !name_string
+            && !level.params
+            && !level.comprehension
         {
-            return SyntaxError::syntax("expected ':'", here);
-        }
-    }
-
-    if depth > 0 {
-        if let (Some(p), Some(t)) = (prev, tok) {
-            let name_string = matches!(p, Tok::Name(_)) && matches!(t, Tok::Str(_));
-            let level = innermost_bracket(toks, start, idx);
-            if ends_expression(p)
-                && starts_expression(t)
-                && !name_string
-                && !level.params
-                && !level.comprehension
-            {
-                let at = toks[idx - 1].0;
-                if level.dict_without_colon {
-                    return SyntaxError::syntax(
-                        "':' expected after dictionary key",
-                        Span::new(at, span.1),
-                    );
-                }
+            let at = toks[idx - 1].0;
+            if level.dict_without_colon {
                 return SyntaxError::syntax(
-                    "invalid syntax. Perhaps you forgot a comma?",
+                    "':' expected after dictionary key",
                     Span::new(at, span.1),
                 );
             }
+            return SyntaxError::syntax(
+                "invalid syntax. Perhaps you forgot a comma?",
+                Span::new(at, span.1),
+            );
         }
     }
 
@@ -285,8 +332,8 @@ struct Level {
 
 fn innermost_bracket(toks: &[Spanned], from: usize, idx: usize) -> Level {
     let mut stack: Vec<usize> = Vec::new();
-    for i in from..idx.min(toks.len()) {
-        match toks[i].1 {
+    for (i, t) in toks.iter().enumerate().take(idx.min(toks.len())).skip(from) {
+        match t.1 {
             Tok::Lpar | Tok::Lsqb | Tok::Lbrace | Tok::WithLpar => stack.push(i),
             Tok::Rpar | Tok::Rsqb | Tok::Rbrace => {
                 stack.pop();
@@ -306,11 +353,13 @@ fn innermost_bracket(toks: &[Spanned], from: usize, idx: usize) -> Level {
     let mut depth = 0;
     let mut saw_colon = false;
     let mut item_colon = false;
+    let mut saw_for = false;
     for t in &toks[open + 1..idx.min(toks.len())] {
         match t.1 {
             Tok::Lpar | Tok::Lsqb | Tok::Lbrace => depth += 1,
             Tok::Rpar | Tok::Rsqb | Tok::Rbrace => depth -= 1,
-            Tok::For if depth == 0 => level.comprehension = true,
+            Tok::For if depth == 0 => saw_for = true,
+            Tok::In if depth == 0 && saw_for => level.comprehension = true,
             Tok::Colon if depth == 0 => {
                 saw_colon = true;
                 item_colon = true;
@@ -331,15 +380,38 @@ fn misplaced_equal(toks: &[Spanned], idx: usize, here: Span) -> Option<SyntaxErr
     {
         return None;
     }
+    let mut depth = 0;
+    for t in toks[..idx].iter().rev() {
+        match t.1 {
+            Tok::Rpar | Tok::Rsqb | Tok::Rbrace => depth += 1,
+            Tok::Lpar | Tok::Lsqb | Tok::Lbrace | Tok::WithLpar if depth == 0 => break,
+            Tok::Lpar | Tok::Lsqb | Tok::Lbrace | Tok::WithLpar => depth -= 1,
+            Tok::Comma | Tok::Newline | Tok::Indent | Tok::Dedent if depth == 0 => break,
+            Tok::Lambda | Tok::Equal if depth == 0 => return None,
+            _ => {}
+        }
+    }
+    let what = target_name(toks, idx)?;
+    let left_start = toks[idx - 1].0;
+    if what == "name" {
+        let msg = "invalid syntax. Maybe you meant '==' or ':=' instead of '='?";
+        return Some(SyntaxError::syntax(msg, here));
+    }
+    let msg = format!("cannot assign to {what} here. Maybe you meant '==' instead of '='?");
+    Some(SyntaxError::syntax(
+        msg,
+        Span::new(left_start, here.end as usize),
+    ))
+}
+
+/// What the expression ending just before token `idx` is, in CPython's words,
+/// when that can be told from its last tokens.
+fn target_name(toks: &[Spanned], idx: usize) -> Option<&'static str> {
     let prev = &toks.get(idx.checked_sub(1)?)?.1;
     let before = idx.checked_sub(2).and_then(|i| toks.get(i)).map(|t| &t.1);
-    let left_start = toks[idx - 1].0;
     let what = match prev {
         Tok::Name(_) if matches!(before, Some(Tok::Dot)) => "attribute",
-        Tok::Name(_) => {
-            let msg = "invalid syntax. Maybe you meant '==' or ':=' instead of '='?";
-            return Some(SyntaxError::syntax(msg, here));
-        }
+        Tok::Name(_) => "name",
         Tok::Number(_) | Tok::Str(_) => "literal",
         Tok::Rpar => {
             let open = matching_open(toks, idx - 1)?;
@@ -361,11 +433,7 @@ fn misplaced_equal(toks: &[Spanned], idx: usize, here: Span) -> Option<SyntaxErr
         }
         _ => return None,
     };
-    let msg = format!("cannot assign to {what} here. Maybe you meant '==' instead of '='?");
-    Some(SyntaxError::syntax(
-        msg,
-        Span::new(left_start, here.end as usize),
-    ))
+    Some(what)
 }
 
 fn matching_open(toks: &[Spanned], close: usize) -> Option<usize> {
@@ -383,4 +451,80 @@ fn matching_open(toks: &[Spanned], close: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// How far CPython's parser would have read when it gave up at token `idx`: its
+/// error rules parse the expression that starts there and peek one token past it.
+/// An unclosed bracket on an earlier line than that point takes over the error.
+pub fn reach(toks: &[Spanned], idx: usize, src_len: usize) -> usize {
+    let Some(first) = toks.get(idx) else {
+        return src_len;
+    };
+    if !starts_expression(&first.1) {
+        return first.0;
+    }
+    let mut i = idx;
+    loop {
+        let Some(t) = toks.get(i) else { return src_len };
+        match t.1 {
+            Tok::Lpar | Tok::Lsqb | Tok::Lbrace => {
+                // Inside a bracket the parser stops at the first spot where two
+                // expressions meet (the comma hint), unless a name meets a string.
+                let mut depth = 0;
+                let mut j = i;
+                // A bracket whose first token cannot start an item fails there.
+                if let Some(u) = toks.get(i + 1) {
+                    let closes = matches!(
+                        u.1,
+                        Tok::Rpar
+                            | Tok::Rsqb
+                            | Tok::Rbrace
+                            | Tok::Star
+                            | Tok::DoubleStar
+                            | Tok::Minus
+                            | Tok::Plus
+                    );
+                    if !starts_expression(&u.1) && !closes {
+                        return u.0;
+                    }
+                }
+                loop {
+                    let Some(u) = toks.get(j) else { return src_len };
+                    match u.1 {
+                        Tok::Lpar | Tok::Lsqb | Tok::Lbrace => depth += 1,
+                        Tok::Rpar | Tok::Rsqb | Tok::Rbrace => depth -= 1,
+                        _ => {}
+                    }
+                    if depth == 0 {
+                        break;
+                    }
+                    if let Some(v) = toks.get(j + 1) {
+                        let name_string = matches!(u.1, Tok::Name(_)) && matches!(v.1, Tok::Str(_));
+                        if ends_expression(&u.1) && starts_expression(&v.1) && !name_string && j > i
+                        {
+                            return reach(toks, j + 1, src_len);
+                        }
+                    }
+                    j += 1;
+                }
+                i = j + 1;
+            }
+            Tok::Name(_)
+            | Tok::Number(_)
+            | Tok::Str(_)
+            | Tok::True
+            | Tok::False
+            | Tok::None
+            | Tok::Ellipsis => i += 1,
+            Tok::Dot => i += 1,
+            Tok::Not | Tok::Tilde | Tok::Await | Tok::Lambda if i == idx => i += 1,
+            _ => return t.0,
+        }
+        // Trailers continue the primary; anything else is the peeked token.
+        match toks.get(i).map(|t| &t.1) {
+            Some(Tok::Lpar | Tok::Lsqb | Tok::Dot | Tok::Str(_)) => {}
+            Some(_) => return toks[i].0,
+            None => return src_len,
+        }
+    }
 }

@@ -564,6 +564,15 @@ fn layout_errors_have_cpython_kinds_and_lines() {
 }
 
 #[test]
+fn a_leading_byte_order_mark_is_allowed() {
+    assert!(parse("\u{FEFF}x = 1\nif x:\n    pass\n").is_ok());
+    assert_eq!(
+        msg("x = 1\n\u{FEFF}y = 2\n"),
+        "invalid non-printable character U+FEFF"
+    );
+}
+
+#[test]
 fn null_bytes_are_refused() {
     assert_eq!(msg("x = 1\0"), "source code cannot contain null bytes");
 }
@@ -643,9 +652,95 @@ fn million_nested_fstrings_or_indents_are_refused() {
 }
 
 #[test]
+fn fstring_fields_count_on_from_their_enclosing_depth() {
+    // Each level alone is within the bound; stacked through f-strings they are not.
+    let inner = format!("1{}", "+1".repeat(600));
+    let src = format!("x = a{} + f'{{{inner}}}'\n", "+a".repeat(600));
+    let e = parse(&src).expect_err("too deep in total");
+    assert!(
+        e.message.starts_with("too many nested expressions"),
+        "{}",
+        e.message
+    );
+    assert!(parse(&format!("x = f'{{{inner}}}'\n")).is_ok());
+}
+
+#[test]
 fn realistic_depth_still_parses() {
     let src = format!("x = {}1{}\n", "(".repeat(150), ")".repeat(150));
     assert!(parse(&src).is_ok());
     let src = format!("x = 1{}\n", " + 1".repeat(300));
     assert!(parse(&src).is_ok());
+}
+
+#[test]
+fn soft_keyword_edge_cases() {
+    // A match statement whose subject is parenthesised, a tuple, or a call.
+    assert!(matches!(
+        stmt("match (x):\n    case 1: pass\n"),
+        StmtKind::Match { .. }
+    ));
+    assert!(matches!(
+        stmt("match x, y:\n    case (1, 2): pass\n"),
+        StmtKind::Match { .. }
+    ));
+    assert!(matches!(
+        stmt("match f(x):\n    case {'k': 1}: pass\n"),
+        StmtKind::Match { .. }
+    ));
+    // `match` and `case` as ordinary names in every other position.
+    assert!(parse("match: int = 1\ncase: str = 'a'\nmatch[0] = case\nmatch.group(1)\nfor match in x: pass\n").is_ok());
+    assert!(parse("def match(case): return case\nclass case: pass\n").is_ok());
+    // Inside a match block, a `case` line with an inline body.
+    assert!(parse("match x:\n    case 1: y = 2\n    case _: y = 3\n").is_ok());
+}
+
+#[test]
+fn tokenizer_errors_take_over_as_in_cpython() {
+    // A later unterminated string wins over an earlier parse error.
+    assert_eq!(
+        msg("x = = 1\ny = 'abc\n"),
+        "unterminated string literal (detected at line 2)"
+    );
+    // An unclosed bracket wins when the parser read past its line.
+    assert_eq!(error("print(a b\nx = 1\n").1, "'(' was never closed");
+    // ... but not when the error is found before.
+    assert_eq!(
+        error("foo(a, b c)\nx = (\n").1,
+        "invalid syntax. Perhaps you forgot a comma?"
+    );
+    assert_eq!(error("class C(A:\n    pass\n").1, "invalid syntax");
+    // Indentation errors do not take over.
+    assert_eq!(error("  x = 1\ny = ]\n").1, "unexpected indent");
+}
+
+#[test]
+fn hints_follow_cpython_rules() {
+    assert_eq!(msg("def f(a b): pass"), "invalid syntax");
+    assert_eq!(msg("x = [a for a in b c]"), "invalid syntax");
+    assert_eq!(
+        msg("x = [a for a b in c]"),
+        "invalid syntax. Perhaps you forgot a comma?"
+    );
+    assert_eq!(
+        msg("d = {'a': 1, 'b' 2}"),
+        "':' expected after dictionary key"
+    );
+    assert_eq!(
+        msg("if x.y = 1: pass"),
+        "cannot assign to attribute here. Maybe you meant '==' instead of '='?"
+    );
+    assert_eq!(
+        msg("if x = 1: pass"),
+        "invalid syntax. Maybe you meant '==' or ':=' instead of '='?"
+    );
+    assert_eq!(msg("x = [lambda: a=1]"), "invalid syntax");
+    assert_eq!(msg("f() =\n"), "cannot assign to function call");
+    assert_eq!(msg("def f(x) y = 1\n"), "expected ':'");
+    assert_eq!(msg("def f x(): pass"), "expected '('");
+    assert_eq!(
+        msg("def f((a)): pass"),
+        "Function parameters cannot be parenthesized"
+    );
+    assert_eq!(msg("for x in y z:\n  pass\n"), "invalid syntax");
 }

@@ -32,6 +32,13 @@ impl Validator<'_> {
         }
     }
 
+    /// A starred expression standing alone where a value is expected.
+    fn no_star(&mut self, e: &Expr) {
+        if let ExprKind::Starred(_) = e.kind {
+            self.report("can't use starred expression here", e.span);
+        }
+    }
+
     fn body(&mut self, stmts: &[Stmt], scope: Scope) {
         for s in stmts {
             self.stmt(s, scope);
@@ -69,8 +76,12 @@ impl Validator<'_> {
 
     fn stmt(&mut self, s: &Stmt, scope: Scope) {
         match &s.kind {
-            StmtKind::Expr(e) => self.expr(e, scope),
+            StmtKind::Expr(e) => {
+                self.no_star(e);
+                self.expr(e, scope);
+            }
             StmtKind::Assign { targets, value } => {
+                self.no_star(value);
                 for t in targets {
                     self.target(t);
                     self.expr(t, scope);
@@ -78,6 +89,7 @@ impl Validator<'_> {
                 self.expr(value, scope);
             }
             StmtKind::AugAssign { target, value, .. } => {
+                self.no_star(value);
                 self.expr(target, scope);
                 self.expr(value, scope);
             }
@@ -94,10 +106,12 @@ impl Validator<'_> {
                 }
             }
             StmtKind::Del(v) => v.iter().for_each(|e| self.expr(e, scope)),
-            StmtKind::Pass
-            | StmtKind::Global(_)
-            | StmtKind::Import(_)
-            | StmtKind::ImportFrom { .. } => {}
+            StmtKind::ImportFrom { names, .. } => {
+                if !scope.at_module && names.iter().any(|a| &*a.name == "*") {
+                    self.report("import * only allowed at module level", s.span);
+                }
+            }
+            StmtKind::Pass | StmtKind::Global(_) | StmtKind::Import(_) => {}
             StmtKind::Break => {
                 if !scope.in_loop {
                     self.report("'break' outside loop", s.span);
@@ -113,6 +127,7 @@ impl Validator<'_> {
                     self.report("'return' outside function", s.span);
                 }
                 if let Some(v) = v {
+                    self.no_star(v);
                     self.expr(v, scope);
                 }
             }
@@ -234,6 +249,25 @@ impl Validator<'_> {
             }
             StmtKind::Match { subject, cases } => {
                 self.expr(subject, scope);
+                // An unguarded capture or wildcard before the last case.
+                for c in cases.iter().take(cases.len().saturating_sub(1)) {
+                    if let (
+                        PatternKind::MatchAs {
+                            pattern: None,
+                            name,
+                        },
+                        None,
+                    ) = (&c.pattern.kind, &c.guard)
+                    {
+                        let msg = match name {
+                            Some(n) => {
+                                format!("name capture '{n}' makes remaining patterns unreachable")
+                            }
+                            None => "wildcard makes remaining patterns unreachable".to_string(),
+                        };
+                        self.report(msg, c.pattern.span);
+                    }
+                }
                 for c in cases {
                     if let Some(g) = &c.guard {
                         self.expr(g, scope);
