@@ -3,68 +3,70 @@
 //! CPython itself by the script below (run: python3 SCRIPT > this file); do not edit by hand.
 //! Pure data: nothing here may depend on the interpreter.
 //!
-//!     # Generates src/builtins/unicode_tables.rs from CPython's own Unicode database.
-//!     import unicodedata as u
+//! ```text
+//! # Generates src/builtins/unicode_tables.rs from CPython's own Unicode database.
+//! import unicodedata as u
 //!
-//!     def ranges(l):
-//!         r = []
-//!         for x in l:
-//!             if r and r[-1][1] == x - 1:
-//!                 r[-1][1] = x
-//!             else:
-//!                 r.append([x, x])
-//!         return r
+//! def ranges(l):
+//!     r = []
+//!     for x in l:
+//!         if r and r[-1][1] == x - 1:
+//!             r[-1][1] = x
+//!         else:
+//!             r.append([x, x])
+//!     return r
 //!
-//!     def rs(s):
-//!         return '"' + ''.join('\\u{%x}' % ord(c) for c in s) + '"'
+//! def rs(s):
+//!     return '"' + ''.join('\\u{%x}' % ord(c) for c in s) + '"'
 //!
-//!     title, fold, dig, num = [], [], [], []
-//!     for i in range(0x110000):
-//!         if 0xD800 <= i < 0xE000:
-//!             continue
-//!         c = chr(i)
-//!         if c.title() != c.upper():
-//!             title.append((i, c.title()))
-//!         if c.casefold() != c.lower():
-//!             fold.append((i, c.casefold()))
-//!         if c.isdigit() and not c.isdecimal():
-//!             dig.append(i)
-//!         if c.isnumeric() and u.category(c) not in ('Nd', 'Nl', 'No'):
-//!             num.append(i)
+//! title, fold, dig, num = [], [], [], []
+//! for i in range(0x110000):
+//!     if 0xD800 <= i < 0xE000:
+//!         continue
+//!     c = chr(i)
+//!     if c.title() != c.upper():
+//!         title.append((i, c.title()))
+//!     if c.casefold() != c.lower():
+//!         fold.append((i, c.casefold()))
+//!     if c.isdigit() and not c.isdecimal():
+//!         dig.append(i)
+//!     if c.isnumeric() and u.category(c) not in ('Nd', 'Nl', 'No'):
+//!         num.append(i)
 //!
-//!     out = []
-//!     out.append('//! Unicode case and numeric data where Rust\'s `char` methods and the general')
-//!     out.append('//! category do not give CPython 3.11\'s answer (Unicode %s). Generated from' % u.unidata_version)
-//!     out.append('//! CPython itself by the script below (run: python3 SCRIPT > this file); do not edit by hand.')
-//!     out.append('//! Pure data: nothing here may depend on the interpreter.')
-//!     out.append('//!')
-//!     for line in open(__file__).read().splitlines():
-//!         out.append('//!     ' + line if line else '//!')
-//!     out.append('')
-//!     out.append('/// Characters whose titlecase differs from their uppercase: (code point, titlecase).')
-//!     out.append('pub static TITLECASE: &[(u32, &str)] = &[')
-//!     for i, t in title:
-//!         out.append('    (0x%x, %s),' % (i, rs(t)))
-//!     out.append('];')
-//!     out.append('')
-//!     out.append('/// Characters whose case folding differs from their lowercase: (code point, folded).')
-//!     out.append('pub static CASEFOLD: &[(u32, &str)] = &[')
-//!     for i, t in fold:
-//!         out.append('    (0x%x, %s),' % (i, rs(t)))
-//!     out.append('];')
-//!     out.append('')
-//!     out.append('/// Inclusive ranges of characters that are digits (`isdigit`) but not decimals.')
-//!     out.append('pub static DIGIT_NOT_DECIMAL: &[(u32, u32)] = &[')
-//!     for a, b in ranges(dig):
-//!         out.append('    (0x%x, 0x%x),' % (a, b))
-//!     out.append('];')
-//!     out.append('')
-//!     out.append('/// Inclusive ranges of numeric characters (`isnumeric`) outside categories Nd, Nl, No.')
-//!     out.append('pub static NUMERIC_OUTSIDE_N: &[(u32, u32)] = &[')
-//!     for a, b in ranges(num):
-//!         out.append('    (0x%x, 0x%x),' % (a, b))
-//!     out.append('];')
-//!     print('\n'.join(out))
+//! out = []
+//! out.append('//! Unicode case and numeric data where Rust\'s `char` methods and the general')
+//! out.append('//! category do not give CPython 3.11\'s answer (Unicode %s). Generated from' % u.unidata_version)
+//! out.append('//! CPython itself by the script below (run: python3 SCRIPT > this file); do not edit by hand.')
+//! out.append('//! Pure data: nothing here may depend on the interpreter.')
+//! out.append('//!')
+//! for line in open(__file__).read().splitlines():
+//!     out.append('//!     ' + line if line else '//!')
+//! out.append('')
+//! out.append('/// Characters whose titlecase differs from their uppercase: (code point, titlecase).')
+//! out.append('pub static TITLECASE: &[(u32, &str)] = &[')
+//! for i, t in title:
+//!     out.append('    (0x%x, %s),' % (i, rs(t)))
+//! out.append('];')
+//! out.append('')
+//! out.append('/// Characters whose case folding differs from their lowercase: (code point, folded).')
+//! out.append('pub static CASEFOLD: &[(u32, &str)] = &[')
+//! for i, t in fold:
+//!     out.append('    (0x%x, %s),' % (i, rs(t)))
+//! out.append('];')
+//! out.append('')
+//! out.append('/// Inclusive ranges of characters that are digits (`isdigit`) but not decimals.')
+//! out.append('pub static DIGIT_NOT_DECIMAL: &[(u32, u32)] = &[')
+//! for a, b in ranges(dig):
+//!     out.append('    (0x%x, 0x%x),' % (a, b))
+//! out.append('];')
+//! out.append('')
+//! out.append('/// Inclusive ranges of numeric characters (`isnumeric`) outside categories Nd, Nl, No.')
+//! out.append('pub static NUMERIC_OUTSIDE_N: &[(u32, u32)] = &[')
+//! for a, b in ranges(num):
+//!     out.append('    (0x%x, 0x%x),' % (a, b))
+//! out.append('];')
+//! print('\n'.join(out))
+//! ```
 
 /// Characters whose titlecase differs from their uppercase: (code point, titlecase).
 pub static TITLECASE: &[(u32, &str)] = &[
