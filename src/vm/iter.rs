@@ -183,54 +183,45 @@ impl Vm {
                 };
             }
             NativeIter::Zip { iters, strict } => {
-                let iters = iters.clone();
+                // Taken out (not cloned: that allocated per item) while the inner
+                // iterators run, which may call back into Python; put back below.
+                let iters = std::mem::take(iters);
                 let strict = *strict;
                 drop(guard);
-                let mut out = Vec::with_capacity(iters.len());
-                for (i, x) in iters.iter().enumerate() {
-                    match self.next(x)? {
-                        Some(v) => out.push(v),
-                        None => {
-                            if strict {
-                                if i > 0 {
-                                    let s = if i == 1 { " " } else { "s 1-" };
-                                    return Err(PyErr::value_error(format!(
-                                        "zip() argument {} is shorter than argument{s}{}",
-                                        i + 1,
-                                        i
-                                    )));
-                                }
-                                for (j, y) in iters.iter().enumerate().skip(1) {
-                                    if self.next(y)?.is_some() {
-                                        let s = if j == 1 { " " } else { "s 1-" };
-                                        return Err(PyErr::value_error(format!(
-                                            "zip() argument {} is longer than argument{s}{}",
-                                            j + 1,
-                                            j
-                                        )));
-                                    }
-                                }
+                let r = self.zip_step(&iters, strict);
+                if let NativeIter::Zip { iters: slot, .. } = &mut *it.borrow_mut() {
+                    *slot = iters;
+                }
+                return r;
+            }
+            NativeIter::Map { func, iters } => {
+                let func = func.clone();
+                let iters = std::mem::take(iters);
+                drop(guard);
+                let mut args = smallvec::SmallVec::<[Value; 4]>::new();
+                let mut done = false;
+                for x in &iters {
+                    match self.next(x) {
+                        Ok(Some(v)) => args.push(v),
+                        Ok(None) => {
+                            done = true;
+                            break;
+                        }
+                        Err(e) => {
+                            if let NativeIter::Map { iters: slot, .. } = &mut *it.borrow_mut() {
+                                *slot = iters;
                             }
-                            return Ok(None);
+                            return Err(e);
                         }
                     }
                 }
-                if iters.is_empty() {
+                if let NativeIter::Map { iters: slot, .. } = &mut *it.borrow_mut() {
+                    *slot = iters;
+                }
+                if done {
                     return Ok(None);
                 }
-                return Ok(Some(Value::tuple(out)));
-            }
-            NativeIter::Map { func, iters } => {
-                let (func, iters) = (func.clone(), iters.clone());
-                drop(guard);
-                let mut args = Vec::with_capacity(iters.len());
-                for x in &iters {
-                    match self.next(x)? {
-                        Some(v) => args.push(v),
-                        None => return Ok(None),
-                    }
-                }
-                return self.call(&func, Args::new(args)).map(Some);
+                return self.call(&func, Args { pos: args, kw: Vec::new() }).map(Some);
             }
             NativeIter::Filter { func, inner, keep_true } => {
                 let (func, inner, keep) = (func.clone(), inner.clone(), *keep_true);
@@ -285,6 +276,43 @@ impl Vm {
             NativeIter::Exhausted => None,
         };
         Ok(r)
+    }
+
+    /// One item of `zip(*iters)`, with `strict=True`'s length checks.
+    fn zip_step(&mut self, iters: &[Value], strict: bool) -> PyResult<Option<Value>> {
+        let mut out = Vec::with_capacity(iters.len());
+        for (i, x) in iters.iter().enumerate() {
+            match self.next(x)? {
+                Some(v) => out.push(v),
+                None => {
+                    if strict {
+                        if i > 0 {
+                            let s = if i == 1 { " " } else { "s 1-" };
+                            return Err(PyErr::value_error(format!(
+                                "zip() argument {} is shorter than argument{s}{}",
+                                i + 1,
+                                i
+                            )));
+                        }
+                        for (j, y) in iters.iter().enumerate().skip(1) {
+                            if self.next(y)?.is_some() {
+                                let s = if j == 1 { " " } else { "s 1-" };
+                                return Err(PyErr::value_error(format!(
+                                    "zip() argument {} is longer than argument{s}{}",
+                                    j + 1,
+                                    j
+                                )));
+                            }
+                        }
+                    }
+                    return Ok(None);
+                }
+            }
+        }
+        if iters.is_empty() {
+            return Ok(None);
+        }
+        return Ok(Some(Value::tuple(out)));
     }
 
     /// Every item of an iterable (budgeted: one step per item).
