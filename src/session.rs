@@ -150,6 +150,7 @@ impl Session {
         vm.exc_info = None;
         vm.depth = 0;
         vm.native_depth = 0;
+        vm.nesting = 0;
         vm.filename = filename.into();
         vm.host_calls = 0;
         vm.frames.clear();

@@ -66,6 +66,8 @@ pub struct Vm {
     /// True while a native called directly by the instruction loop runs (before it
     /// calls anything back): the only place where a host call may suspend.
     pub loop_call: bool,
+    /// Native recursion through nested containers (comparison, hashing).
+    pub nesting: usize,
 }
 
 impl Vm {
@@ -94,6 +96,7 @@ impl Vm {
             host_resolver: None,
             host_calls: 0,
             loop_call: false,
+            nesting: 0,
         }
     }
 

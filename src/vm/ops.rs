@@ -611,7 +611,25 @@ impl Vm {
         Ok(!self.eq(a, b)?)
     }
 
+    /// Guards native recursion through nested containers (comparison, hashing), as
+    /// CPython's recursion limit does: a 10^6-deep list compares to a RecursionError,
+    /// never a native stack overflow.
+    fn enter_nested(&mut self) -> PyResult<()> {
+        if self.nesting >= self.policy.max_recursion {
+            return Err(PyErr::new(ExcKind::RecursionError, "maximum recursion depth exceeded in comparison"));
+        }
+        self.nesting += 1;
+        Ok(())
+    }
+
     fn seq_eq(&mut self, x: &[Value], y: &[Value]) -> PyResult<bool> {
+        self.enter_nested()?;
+        let r = self.seq_eq_inner(x, y);
+        self.nesting -= 1;
+        r
+    }
+
+    fn seq_eq_inner(&mut self, x: &[Value], y: &[Value]) -> PyResult<bool> {
         if x.len() != y.len() {
             return Ok(false);
         }
@@ -700,6 +718,13 @@ impl Vm {
     }
 
     fn seq_order(&mut self, x: &[Value], y: &[Value], op: CmpOp) -> PyResult<bool> {
+        self.enter_nested()?;
+        let r = self.seq_order_inner(x, y, op);
+        self.nesting -= 1;
+        r
+    }
+
+    fn seq_order_inner(&mut self, x: &[Value], y: &[Value], op: CmpOp) -> PyResult<bool> {
         for (p, q) in x.iter().zip(y) {
             if p.is(q) || self.eq(p, q)? {
                 continue;
@@ -766,10 +791,18 @@ impl Vm {
                 _ => Ok((v.identity() as u64) >> 4),
             },
             Value::Tuple(items) => {
+                self.enter_nested()?;
                 let mut hs = Vec::with_capacity(items.len());
                 for it in items.iter() {
-                    hs.push(self.hash(it)?);
+                    match self.hash(it) {
+                        Ok(h) => hs.push(h),
+                        Err(e) => {
+                            self.nesting -= 1;
+                            return Err(e);
+                        }
+                    }
                 }
+                self.nesting -= 1;
                 Ok(crate::values::hash::hash_tuple(hs.into_iter()))
             }
             _ => Ok((v.identity() as u64) >> 4),
