@@ -5,8 +5,12 @@
 //! (the machine), `stdlib` (native modules). Everything here builds without async
 //! dependencies so that the interpreter embeds anywhere.
 
+#[cfg(feature = "agent")]
+pub mod agent;
 pub mod builtins;
 pub mod compile;
+#[cfg(feature = "agent")]
+pub mod models;
 pub mod policy;
 pub mod session;
 pub mod stdlib;

@@ -46,7 +46,13 @@ enum Command {
     },
     /// Parse files without running them: exit 0 when every file parses.
     Check { files: Vec<PathBuf> },
+    /// Solve a task with a model writing code run in the sandbox (a CodeAgent).
+    #[cfg(feature = "agent")]
+    Agent(agent_cli::AgentArgs),
 }
+
+#[cfg(feature = "agent")]
+mod agent_cli;
 
 fn read_source(path: &PathBuf) -> Result<String, String> {
     if path.as_os_str() == "-" {
@@ -116,6 +122,18 @@ fn main() -> ExitCode {
                 Ok(Ok(code)) => code,
                 _ => {
                     eprintln!("RuntimeError: the interpreter failed internally");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        #[cfg(feature = "agent")]
+        Command::Agent(args) => {
+            // The interpreter wants a deep native stack, as for `run`.
+            let handle = std::thread::Builder::new().stack_size(1 << 30).spawn(move || agent_cli::main(args));
+            match handle.map(|h| h.join()) {
+                Ok(Ok(code)) => code,
+                _ => {
+                    eprintln!("garter agent: internal failure");
                     ExitCode::from(1)
                 }
             }
