@@ -90,6 +90,10 @@ fn run(policy: Policy, path: PathBuf) -> ExitCode {
             eprint!("{}", render_syntax_error(&filename, &source, &e));
             ExitCode::from(1)
         }
+        Some(e @ RunError::Budget { .. }) => {
+            eprintln!("{}", e.last_line());
+            ExitCode::from(1)
+        }
         Some(RunError::Exception { traceback, .. }) => {
             eprint!("{traceback}");
             ExitCode::from(1)

@@ -23,6 +23,9 @@ pub enum RunError {
     /// An uncaught exception (or a budget stop): the traceback text, whose last
     /// line is `Type: message`.
     Exception { type_name: String, message: String, traceback: String },
+    /// A budget stopped the run (steps, time, memory, output, tool calls): not an
+    /// error of the program, and never catchable by it.
+    Budget { type_name: String, message: String },
 }
 
 impl RunError {
@@ -30,7 +33,9 @@ impl RunError {
     pub fn last_line(&self) -> String {
         match self {
             RunError::Syntax(e) => crate::vm::format_exception_line(e.kind.name(), &e.message),
-            RunError::Exception { type_name, message, .. } => crate::vm::format_exception_line(type_name, message),
+            RunError::Exception { type_name, message, .. } | RunError::Budget { type_name, message } => {
+                crate::vm::format_exception_line(type_name, message)
+            }
         }
     }
 }
@@ -105,7 +110,7 @@ impl Session {
                 error: Some(RunError::Exception {
                     type_name: "RuntimeError".into(),
                     message: "resume() called on a session that is not suspended".into(),
-                    traceback: "RuntimeError: resume() called on a session that is not suspended".into(),
+                    traceback: "RuntimeError: resume() called on a session that is not suspended\n".into(),
                 }),
             };
         };
@@ -193,11 +198,9 @@ impl Session {
                     None
                 }
                 exception::ErrRepr::Terminal(t) if t.type_name == FINAL_ANSWER => None,
-                exception::ErrRepr::Terminal(t) => Some(RunError::Exception {
-                    type_name: t.type_name.to_owned(),
-                    traceback: crate::vm::format_exception_line(t.type_name, &t.message),
-                    message: t.message,
-                }),
+                exception::ErrRepr::Terminal(t) => {
+                    Some(RunError::Budget { type_name: t.type_name.to_owned(), message: t.message })
+                }
                 other => {
                     let exc = match other {
                         exception::ErrRepr::Object(i) => i,
@@ -253,6 +256,22 @@ mod tests {
         assert_eq!(r.error.as_ref().map(RunError::last_line).as_deref(), Some("ValueError: boom"));
         let r = s.run("y * 2", "<step3>");
         assert!(matches!(r.value, Some(Value::Int(84))));
+    }
+
+    #[test]
+    fn budgets_are_a_distinct_error_kind_and_stop_at_their_limit() {
+        let mut p = Policy::default();
+        p.max_steps = 1000;
+        let mut s = Session::new(p);
+        let r = s.run("n = 0\nwhile True:\n    n += 1", "<steps>");
+        assert!(matches!(r.error, Some(RunError::Budget { .. })), "{:?}", r.error);
+        // One step per loop iteration: the loop ran exactly up to the limit.
+        match s.get_global("n") {
+            Some(Value::Int(n)) => assert!((1000..=1001).contains(&n), "ran {n} iterations"),
+            other => panic!("n is {other:?}"),
+        }
+        let r = s.run("raise ValueError('x')", "<err>");
+        assert!(matches!(r.error, Some(RunError::Exception { .. })));
     }
 
     #[test]

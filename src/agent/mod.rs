@@ -365,6 +365,7 @@ impl CodeAgent {
             RunError::Exception { traceback, .. } => {
                 format!("Code execution failed:\n{}", truncate_middle(traceback.trim_end(), limit))
             }
+            RunError::Budget { .. } => format!("Code execution was stopped by the sandbox: {}", e.last_line()),
         });
         (obs.trim_end().to_owned(), err, fin)
     }
