@@ -11,6 +11,7 @@ pub mod policy;
 pub mod session;
 pub mod stdlib;
 pub mod syntax;
+pub mod tools;
 pub mod values;
 pub mod vm;
 
