@@ -15,6 +15,9 @@ pub mod policy;
 pub mod session;
 pub mod stdlib;
 pub mod syntax;
+#[cfg(feature = "mcp")]
+pub mod mcp;
+pub mod tools;
 pub mod values;
 pub mod vm;
 

@@ -1,4 +1,5 @@
-//! The `garter` command line: `run` a program in the sandbox, `check` its syntax.
+//! The `garter` command line: `run` a program in the sandbox (with tools from MCP
+//! servers), `tools` to print the tools' stubs, `check` a program's syntax.
 //!
 //! `garter run` follows the contract of ../shared/conformance/README.md: the
 //! program's output on stdout, exit 0 at its end, exit 1 on an uncaught exception
@@ -9,7 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 use garter::session::RunError;
 use garter::vm::memory::CountingAllocator;
@@ -41,8 +42,15 @@ enum Command {
         /// Allow importing this module (repeatable); adds to the default allowlist.
         #[arg(long = "allow-import")]
         allow_import: Vec<String>,
+        #[command(flatten)]
+        mcp: McpArgs,
         /// The program, or - for standard input.
         file: PathBuf,
+    },
+    /// Print the Python stubs of every tool of the configured MCP servers.
+    Tools {
+        #[command(flatten)]
+        mcp: McpArgs,
     },
     /// Parse files without running them: exit 0 when every file parses.
     Check { files: Vec<PathBuf> },
@@ -53,6 +61,102 @@ enum Command {
 
 #[cfg(feature = "agent")]
 mod agent_cli;
+/// Where tools come from (MCP servers); the same options on every command that runs code.
+#[derive(Args, Clone, Default)]
+struct McpArgs {
+    /// A streamable HTTP MCP server (repeatable).
+    #[arg(long = "mcp", value_name = "URL")]
+    urls: Vec<String>,
+    /// A stdio MCP server: its command line, split like a shell would (repeatable).
+    #[arg(long = "mcp-stdio", value_name = "COMMAND ARG...")]
+    stdio: Vec<String>,
+    /// A JSON file of servers in the `mcpServers` format of Claude Desktop (repeatable).
+    #[arg(long = "mcp-config", value_name = "FILE")]
+    configs: Vec<PathBuf>,
+    /// Environment variable holding a bearer token for the --mcp servers.
+    #[arg(long = "mcp-token-env", value_name = "VAR")]
+    token_env: Option<String>,
+    /// Seconds one tool call may take before it raises TimeoutError (default 60).
+    #[arg(long = "tool-timeout", value_name = "SECS")]
+    tool_timeout: Option<f64>,
+}
+
+impl McpArgs {
+    fn is_empty(&self) -> bool {
+        self.urls.is_empty() && self.stdio.is_empty() && self.configs.is_empty()
+    }
+}
+
+/// Connected tool servers; closed when dropped at the end of a command.
+#[cfg(feature = "mcp")]
+type ToolHost = Option<garter::mcp::McpHost>;
+#[cfg(not(feature = "mcp"))]
+type ToolHost = Option<()>;
+
+#[cfg(feature = "mcp")]
+fn connect_tools(a: &McpArgs) -> Result<(ToolHost, Vec<garter::tools::Tool>), String> {
+    use garter::mcp::{ServerSpec, Transport};
+    if a.is_empty() {
+        return Ok((None, Vec::new()));
+    }
+    let mut specs = Vec::new();
+    for path in &a.configs {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("can't open MCP config '{}': {e}", path.display()))?;
+        specs.extend(garter::mcp::parse_config(&text).map_err(|e| format!("MCP config '{}': {e}", path.display()))?);
+    }
+    let numbered = |kind: &str, i: usize, n: usize| if n == 1 { kind.to_owned() } else { format!("{kind}{}", i + 1) };
+    for (i, line) in a.stdio.iter().enumerate() {
+        let (command, args) = garter::mcp::parse_stdio_command(line)?;
+        specs.push(ServerSpec {
+            name: numbered("stdio", i, a.stdio.len()),
+            transport: Transport::Stdio { command, args, env: Vec::new(), cwd: None },
+        });
+    }
+    for (i, url) in a.urls.iter().enumerate() {
+        specs.push(ServerSpec {
+            name: numbered("http", i, a.urls.len()),
+            transport: Transport::Http { url: url.clone(), bearer_token_env: a.token_env.clone(), headers: Vec::new() },
+        });
+    }
+    let timeout = match a.tool_timeout {
+        Some(t) if t.is_finite() && t > 0.0 => Duration::from_secs_f64(t),
+        Some(_) => return Err("--tool-timeout must be a positive number of seconds".into()),
+        None => garter::mcp::DEFAULT_TIMEOUT,
+    };
+    let (host, tools) = garter::mcp::McpHost::connect(&specs, timeout)?;
+    Ok((Some(host), tools))
+}
+
+#[cfg(not(feature = "mcp"))]
+fn connect_tools(a: &McpArgs) -> Result<(ToolHost, Vec<garter::tools::Tool>), String> {
+    if a.is_empty() { Ok((None, Vec::new())) } else { Err("this garter was built without MCP support (feature `mcp`)".into()) }
+}
+
+fn close_tools(host: ToolHost) {
+    #[cfg(feature = "mcp")]
+    if let Some(h) = host {
+        h.shutdown();
+    }
+    #[cfg(not(feature = "mcp"))]
+    let _ = host;
+}
+
+fn tools_command(a: McpArgs) -> ExitCode {
+    match connect_tools(&a) {
+        Ok((host, tools)) => {
+            let stubs: Vec<String> = tools.iter().map(garter::tools::python_stub).collect();
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(stubs.join("\n").as_bytes());
+            let _ = out.flush();
+            close_tools(host);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("garter: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
 
 fn read_source(path: &PathBuf) -> Result<String, String> {
     if path.as_os_str() == "-" {
@@ -68,7 +172,7 @@ fn render_syntax_error(filename: &str, source: &str, e: &garter::syntax::SyntaxE
     garter::syntax::report::render(filename, source, e)
 }
 
-fn run(policy: Policy, path: PathBuf) -> ExitCode {
+fn run(policy: Policy, path: PathBuf, mcp: McpArgs) -> ExitCode {
     let source = match read_source(&path) {
         Ok(s) => s,
         Err(report) => {
@@ -77,13 +181,25 @@ fn run(policy: Policy, path: PathBuf) -> ExitCode {
         }
     };
     let filename = if path.as_os_str() == "-" { "<stdin>".to_owned() } else { path.display().to_string() };
+    let (host, tools) = match connect_tools(&mcp) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("garter: {e}");
+            return ExitCode::from(1);
+        }
+    };
     let mut session = Session::new(policy);
+    for t in tools {
+        session.bind_tool(t);
+    }
     session.on_output(|s| {
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(s.as_bytes());
     });
-    let outcome = session.run(&source, &filename);
+    let outcome = garter::tools::run_with_tools(&mut session, &source, &filename);
     let _ = std::io::stdout().flush();
+    drop(session);
+    close_tools(host);
     match outcome.error {
         None => ExitCode::SUCCESS,
         Some(RunError::Syntax(e)) => {
@@ -105,7 +221,7 @@ fn main() -> ExitCode {
     garter::vm::memory::mark_installed();
     let cli = Cli::parse();
     match cli.command {
-        Command::Run { max_steps, timeout, max_memory, allow_import, file } => {
+        Command::Run { max_steps, timeout, max_memory, allow_import, mcp, file } => {
             let mut policy = Policy::default();
             if let Some(n) = max_steps {
                 policy.max_steps = n;
@@ -121,7 +237,7 @@ fn main() -> ExitCode {
             // interpreter a stack that its own depth caps can never exhaust.
             let handle = std::thread::Builder::new()
                 .stack_size(1 << 30)
-                .spawn(move || run(policy, file));
+                .spawn(move || run(policy, file, mcp));
             match handle.map(|h| h.join()) {
                 Ok(Ok(code)) => code,
                 _ => {
@@ -142,6 +258,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Tools { mcp } => tools_command(mcp),
         Command::Check { files } => {
             let mut ok = true;
             for f in files {

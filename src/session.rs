@@ -57,6 +57,8 @@ pub struct Session {
     globals: Rc<Globals>,
     /// The frame a suspended run stopped in (its callers are on the machine's stack).
     suspended: Option<Box<Frame>>,
+    /// Tools bound with `bind_tool` (src/tools), shared with the host resolver.
+    pub(crate) tools: Rc<crate::tools::Registry>,
 }
 
 const FINAL_ANSWER: &str = "FinalAnswer";
@@ -69,11 +71,12 @@ fn final_answer(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 impl Session {
     pub fn new(policy: Policy) -> Session {
-        let vm = Vm::new(policy);
+        let mut vm = Vm::new(policy);
         let globals = Rc::new(Globals::default());
+        let tools = crate::tools::Registry::install(&mut vm, &globals);
         globals.set_by_name("__name__", Value::str("__main__"));
         globals.set_by_name("final_answer", native("final_answer", final_answer));
-        Session { vm, globals, suspended: None }
+        Session { vm, globals, suspended: None, tools }
     }
 
     /// Binds `name` as a Python function that calls the host: a run that calls it

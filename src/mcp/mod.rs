@@ -1,0 +1,203 @@
+//! MCP servers as tool providers (feature `mcp`): connects to stdio and streamable
+//! HTTP servers with rmcp, lists their tools and turns each into a core `Tool`
+//! whose call blocks on this module's tokio runtime.
+//!
+//! The interpreter stays synchronous and single-threaded; only this module touches
+//! async code. It must never pass the program anything but plain data, never let a
+//! server's failure crash or hang the program (errors become `ToolError`, slow
+//! calls `TimeoutError`), and never mix a child's stderr into the program's output.
+
+pub mod config;
+
+use std::sync::{Arc, Once};
+use std::time::Duration;
+
+use base64::Engine;
+use rmcp::model::{CallToolRequestParams, ClientCapabilities, ClientConfig, Implementation, ProtocolVersion};
+use rmcp::service::{Peer, RoleClient, RunningService, ServiceExt};
+use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess, streamable_http_client::StreamableHttpClientTransportConfig};
+use serde_json::Value as Json;
+
+pub use config::{ServerSpec, Transport, parse_config, parse_stdio_command};
+
+use crate::tools::{CallError, Content, Tool, ToolOutput, assign_names};
+
+/// Per-call timeout when none is given.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Connected servers. Dropping it (or `shutdown`) closes the sessions and reaps
+/// stdio children.
+pub struct McpHost {
+    rt: Arc<tokio::runtime::Runtime>,
+    services: Vec<RunningService<RoleClient, ClientConfig>>,
+}
+
+fn install_crypto() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // Ignored if another provider was installed first: any provider will do.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+fn client_config() -> ClientConfig {
+    ClientConfig::new(ClientCapabilities::default(), Implementation::new("garter", env!("CARGO_PKG_VERSION")))
+        .with_protocol_version(ProtocolVersion::V_2025_11_25)
+}
+
+async fn connect_one(spec: &ServerSpec) -> Result<RunningService<RoleClient, ClientConfig>, String> {
+    let who = &spec.name;
+    match &spec.transport {
+        Transport::Stdio { command, args, env, cwd } => {
+            let mut cmd = tokio::process::Command::new(command);
+            cmd.args(args).envs(env.iter().map(|(k, v)| (k, v)));
+            if let Some(dir) = cwd {
+                cmd.current_dir(dir);
+            }
+            // The child's stderr is its log, not the program's output.
+            let (transport, _) = TokioChildProcess::builder(cmd)
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .map_err(|e| format!("MCP server '{who}': cannot start {command}: {e}"))?;
+            client_config().serve(transport).await.map_err(|e| format!("MCP server '{who}': {e}"))
+        }
+        Transport::Http { url, bearer_token_env, headers } => {
+            let mut cfg = StreamableHttpClientTransportConfig::with_uri(url.as_str());
+            if let Some(var) = bearer_token_env {
+                let token = std::env::var(var)
+                    .map_err(|_| format!("MCP server '{who}': the environment variable {var} (its bearer token) is not set"))?;
+                cfg = cfg.auth_header(token);
+            }
+            if !headers.is_empty() {
+                let mut map = std::collections::HashMap::new();
+                for (k, v) in headers {
+                    let name = http::HeaderName::from_bytes(k.as_bytes())
+                        .map_err(|e| format!("MCP server '{who}': bad header name {k:?}: {e}"))?;
+                    let value = http::HeaderValue::from_str(v).map_err(|e| format!("MCP server '{who}': bad value for header {k}: {e}"))?;
+                    map.insert(name, value);
+                }
+                cfg = cfg.custom_headers(map);
+            }
+            let transport = StreamableHttpClientTransport::from_config(cfg);
+            client_config().serve(transport).await.map_err(|e| format!("MCP server '{who}' ({url}): {e}"))
+        }
+    }
+}
+
+impl McpHost {
+    /// Connects to every server and returns the tools of all of them, named
+    /// predictably (see `assign_names`: a later server's duplicate gets its
+    /// server's name as a prefix).
+    pub fn connect(specs: &[ServerSpec], timeout: Duration) -> Result<(McpHost, Vec<Tool>), String> {
+        install_crypto();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the MCP runtime: {e}"))?;
+        let rt = Arc::new(rt);
+        let mut host = McpHost { rt: rt.clone(), services: Vec::new() };
+        let mut listed = Vec::new();
+        for spec in specs {
+            let (service, tools) = rt.block_on(async {
+                let service = tokio::time::timeout(Duration::from_secs(30), connect_one(spec))
+                    .await
+                    .map_err(|_| format!("MCP server '{}': no answer to initialize within 30 s", spec.name))??;
+                let tools = service.list_all_tools().await.map_err(|e| format!("MCP server '{}': tools/list failed: {e}", spec.name))?;
+                Ok::<_, String>((service, tools))
+            })?;
+            let peer = service.peer().clone();
+            host.services.push(service);
+            for t in tools {
+                listed.push((spec.name.clone(), peer.clone(), t));
+            }
+        }
+        let keys: Vec<(Option<&str>, &str)> = listed.iter().map(|(s, _, t)| (Some(s.as_str()), &*t.name)).collect();
+        let names = assign_names(&keys, &["final_answer", "ToolError", "print"]);
+        let mut tools = Vec::new();
+        for ((server, peer, t), name) in listed.into_iter().zip(names) {
+            tools.push(make_tool(rt.clone(), peer, server, name, t, timeout));
+        }
+        Ok((host, tools))
+    }
+
+    /// Closes every session (stdio children are asked to exit, then killed).
+    pub fn shutdown(mut self) {
+        let services = std::mem::take(&mut self.services);
+        self.rt.block_on(async {
+            for mut s in services {
+                let _ = tokio::time::timeout(Duration::from_secs(3), s.close()).await;
+            }
+        });
+    }
+}
+
+fn make_tool(
+    rt: Arc<tokio::runtime::Runtime>,
+    peer: Peer<RoleClient>,
+    server: String,
+    name: String,
+    t: rmcp::model::Tool,
+    timeout: Duration,
+) -> Tool {
+    let remote = t.name.to_string();
+    let input_schema = Json::Object((*t.input_schema).clone());
+    let output_schema = t.output_schema.as_ref().map(|o| Json::Object((**o).clone()));
+    let description = t.description.as_deref().unwrap_or("").to_owned();
+    let call_name = name.clone();
+    let call = move |args: Json| -> Result<ToolOutput, CallError> {
+        let args = match args {
+            Json::Object(m) => m,
+            _ => serde_json::Map::new(),
+        };
+        let params = CallToolRequestParams::new(remote.clone()).with_arguments(args);
+        let peer = peer.clone();
+        // Dropping the call future at the timeout makes rmcp cancel it on the server.
+        let r = rt.block_on(async move { tokio::time::timeout(timeout, peer.call_tool(params)).await });
+        match r {
+            Err(_) => Err(CallError::Timeout(format!("{call_name}() timed out after {} s", fmt_secs(timeout)))),
+            Ok(Err(e)) => Err(CallError::Tool(format!("{call_name}(): {e}"))),
+            Ok(Ok(res)) => Ok(convert_result(res)),
+        }
+    };
+    Tool { name, description, input_schema, output_schema, server: Some(server), call: std::rc::Rc::new(call) }
+}
+
+fn fmt_secs(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s.fract() == 0.0 { format!("{}", s as u64) } else { format!("{s}") }
+}
+
+/// rmcp's result to the core's: blocks go through their JSON form, which is stable
+/// across rmcp's non-exhaustive content types.
+fn convert_result(res: rmcp::model::CallToolResult) -> ToolOutput {
+    let mut content = Vec::with_capacity(res.content.len());
+    for block in &res.content {
+        let j = serde_json::to_value(block).unwrap_or(Json::Null);
+        content.push(content_of(j));
+    }
+    ToolOutput { content, structured: res.structured_content, is_error: res.is_error.unwrap_or(false) }
+}
+
+fn content_of(j: Json) -> Content {
+    let s = |v: &Json, k: &str| v.get(k).and_then(Json::as_str).map(str::to_owned);
+    match j.get("type").and_then(Json::as_str) {
+        Some("text") => Content::Text(s(&j, "text").unwrap_or_default()),
+        Some(kind @ ("image" | "audio")) => {
+            let data = s(&j, "data").unwrap_or_default();
+            match base64::engine::general_purpose::STANDARD.decode(data.as_bytes()) {
+                Ok(data) => {
+                    let mime_type = s(&j, "mimeType").unwrap_or_default();
+                    if kind == "image" { Content::Image { mime_type, data } } else { Content::Audio { mime_type, data } }
+                }
+                Err(_) => Content::Other(j),
+            }
+        }
+        Some("resource") => {
+            let r = j.get("resource").cloned().unwrap_or(Json::Null);
+            Content::Resource { uri: s(&r, "uri").unwrap_or_default(), mime_type: s(&r, "mimeType"), text: s(&r, "text") }
+        }
+        Some("resource_link") => Content::Resource { uri: s(&j, "uri").unwrap_or_default(), mime_type: s(&j, "mimeType"), text: None },
+        _ => Content::Other(j),
+    }
+}
