@@ -26,6 +26,7 @@ pub mod statistics;
 pub mod time;
 pub mod typing;
 pub mod unicodedata;
+pub mod fractions;
 
 use crate::values::*;
 use crate::vm::Vm;
@@ -54,6 +55,7 @@ pub fn load(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
         "typing" => typing::module(vm)?,
         "unicodedata" => unicodedata::module(vm)?,
         "queue" => queue::module(vm)?,
+        "fractions" => fractions::module(vm)?,
         _ => return Ok(None),
     }))
 }
