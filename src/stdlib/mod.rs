@@ -27,6 +27,7 @@ pub mod time;
 pub mod typing;
 pub mod unicodedata;
 pub mod fractions;
+pub mod decimal;
 
 use crate::values::*;
 use crate::vm::Vm;
@@ -56,6 +57,7 @@ pub fn load(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
         "unicodedata" => unicodedata::module(vm)?,
         "queue" => queue::module(vm)?,
         "fractions" => fractions::module(vm)?,
+        "decimal" => decimal::module(vm)?,
         _ => return Ok(None),
     }))
 }
