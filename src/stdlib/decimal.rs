@@ -1416,6 +1416,12 @@ fn dec_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     Ok(new_native(&cls, d))
 }
 
+fn module_attr() -> Attrs {
+    let mut a = Attrs::default();
+    a.insert("__module__".into(), Value::str("decimal"));
+    a
+}
+
 fn noop_init(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
     Ok(Value::None)
 }
@@ -1762,7 +1768,7 @@ fn compare_total(a: &Dec, b: &Dec) -> Ordering {
         a.coeff.cmp(&b.coeff)
     } else {
         match cmp_fin(&a.copy_abs(), &b.copy_abs()) {
-            Ordering::Equal => b.exp.cmp(&a.exp).reverse().reverse().then(a.exp.cmp(&b.exp)),
+            Ordering::Equal => a.exp.cmp(&b.exp),
             x => x,
         }
     };
@@ -1820,10 +1826,7 @@ fn minmax(vm: &mut Vm, args: Args, want_max: bool, mag: bool) -> PyResult<Value>
     } else {
         let mut ord = if mag { cmp_fin(&a.copy_abs(), &b.copy_abs()) } else { cmp_fin(&a, &b) };
         if ord == Ordering::Equal {
-            ord = if mag { cmp_fin(&a, &b) } else { Ordering::Equal };
-            if ord == Ordering::Equal {
-                ord = compare_total(&a, &b);
-            }
+            ord = compare_total(&a, &b);
         }
         let pick_a = if want_max { ord != Ordering::Less } else { ord != Ordering::Greater };
         if pick_a {
@@ -2648,7 +2651,9 @@ fn self_ctx(vm: &Vm, args: &Args) -> PyResult<(Value, Rc<Shared>)> {
 }
 
 fn sig_list(bits: u16) -> String {
-    let names: Vec<&str> = (0..9).filter(|i| bits & (1 << i) != 0).map(|i| SIGNALS[i]).collect();
+    // libmpdec's flag-bit order, which the C module's repr follows.
+    const ORDER: [usize; 9] = [8, 0, 2, 6, 1, 3, 7, 5, 4];
+    let names: Vec<&str> = ORDER.iter().filter(|i| bits & (1 << **i) != 0).map(|i| SIGNALS[*i]).collect();
     format!("[{}]", names.join(", "))
 }
 
@@ -3011,7 +3016,7 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
     let arith = vm.exc_class(ExcKind::ArithmeticError);
     let zde = vm.exc_class(ExcKind::ZeroDivisionError);
     let te = vm.exc_class(ExcKind::TypeError);
-    let mk_exc = |vm: &mut Vm, name: &str, bases: Vec<Rc<Class>>| make_class(vm, name, "decimal", bases, Attrs::default());
+    let mk_exc = |vm: &mut Vm, name: &str, bases: Vec<Rc<Class>>| make_class(vm, name, "decimal", bases, module_attr());
     let base = mk_exc(vm, "DecimalException", vec![arith])?;
     let clamped = mk_exc(vm, "Clamped", vec![base.clone()])?;
     let invalid = mk_exc(vm, "InvalidOperation", vec![base.clone()])?;
@@ -3126,6 +3131,7 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
     a.insert("from_float".into(), classmethod("from_float", d_from_float));
     a.insert("__new__".into(), staticmethod("__new__", dec_new));
     a.insert("__init__".into(), builtin("__init__", noop_init));
+    a.insert("__module__".into(), Value::str("decimal"));
     let dec_cls = make_class(vm, "Decimal", "decimal", vec![], a)?;
 
     let ctx_list: &[(&str, NativeFn)] = &[
@@ -3188,6 +3194,7 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
     }
     ca.insert("__new__".into(), staticmethod("__new__", ctx_new));
     ca.insert("__init__".into(), builtin("__init__", noop_init));
+    ca.insert("__module__".into(), Value::str("decimal"));
     let ctx_cls = make_class(vm, "Context", "decimal", vec![], ca)?;
 
     let sd_list: &[(&str, NativeFn)] = &[

@@ -860,6 +860,7 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
     a.insert("from_decimal".into(), classmethod("from_decimal", frac_from_decimal));
     a.insert("__new__".into(), staticmethod("__new__", frac_new));
     a.insert("__init__".into(), builtin("__init__", noop_init));
+    a.insert("__module__".into(), Value::str("fractions"));
     let cls = make_class(vm, "Fraction", "fractions", vec![], a)?;
     let mut attrs = Attrs::default();
     attrs.insert("Fraction".into(), Value::Class(cls));
