@@ -1517,6 +1517,33 @@ fn pow3(vm: &mut Vm, sh: &Shared, a: &Dec, b: &Value, m: &Value) -> PyResult<Val
     Ok(mk(sh, Dec::from_int(&r)))
 }
 
+/// Bitwise operators: the C type defines none, so they fail naming `decimal.Decimal`.
+macro_rules! dec_no_binops {
+    ($($f:ident, $r:ident, $sym:expr;)*) => {$(
+        fn $f(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+            let b = args.pos.get(1).cloned().unwrap_or(Value::None);
+            unsupported(&Value::None, &b, $sym, false)
+        }
+        fn $r(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+            let b = args.pos.get(1).cloned().unwrap_or(Value::None);
+            unsupported(&Value::None, &b, $sym, true)
+        }
+    )*};
+}
+
+dec_no_binops! {
+    d_lshift, d_rlshift, "<<";
+    d_rshift, d_rrshift, ">>";
+    d_and, d_rand, "&";
+    d_or, d_ror, "|";
+    d_xor, d_rxor, "^";
+    d_matmul, d_rmatmul, "@";
+}
+
+fn d_invert(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+    Err(PyErr::type_error("bad operand type for unary ~: 'decimal.Decimal'"))
+}
+
 macro_rules! dec_binops {
     ($($f:ident, $r:ident, $op:expr;)*) => {$(
         fn $f(vm: &mut Vm, args: Args) -> PyResult<Value> {
@@ -2049,7 +2076,7 @@ fn d_repr(vm: &mut Vm, args: Args) -> PyResult<Value> {
 fn d_hash(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let (a, _) = self_dec(vm, &args, "__hash__")?;
     match a.kind {
-        Kind::SNaN => return Err(PyErr::type_error("Cannot hash a signaling NaN value.")),
+        Kind::SNaN => return Err(PyErr::type_error("Cannot hash a signaling NaN value")),
         Kind::NaN => {
             let id = args.pos.first().map(|v| v.identity()).unwrap_or(0);
             return Ok(Value::Int((id >> 4) as i64));
@@ -2287,10 +2314,10 @@ fn parse_spec(spec: &str) -> Option<Spec> {
         no_neg_0 = true;
         i += 1;
     }
-    let mut alt = false;
+    // The C module accepts neither '#' nor '_' (they raise ValueError).
+    let alt = false;
     if i < ch.len() && ch[i] == '#' {
-        alt = true;
-        i += 1;
+        return None;
     }
     let mut zeropad = false;
     if i < ch.len() && ch[i] == '0' {
@@ -2303,8 +2330,8 @@ fn parse_spec(spec: &str) -> Option<Spec> {
         i += 1;
     }
     let mut sep = "";
-    if i < ch.len() && (ch[i] == ',' || ch[i] == '_') {
-        sep = if ch[i] == ',' { "," } else { "_" };
+    if i < ch.len() && ch[i] == ',' {
+        sep = ",";
         i += 1;
     }
     let mut prec = None;
@@ -2327,9 +2354,6 @@ fn parse_spec(spec: &str) -> Option<Spec> {
     }
     if i != ch.len() {
         return None;
-    }
-    if zeropad && (fill.is_some() || align.is_some()) {
-        // An explicit fill/alignment wins over the zero flag (but keeps zero padding).
     }
     let fill_c = fill.unwrap_or(if zeropad { '0' } else { ' ' });
     let align_c = align.unwrap_or(if zeropad { '=' } else { '>' });
@@ -2397,6 +2421,12 @@ fn insert_seps(digits: &str, sep: &str, min_width: i64) -> String {
 fn format_dec(o: &Op, d: &Dec, spec: &str) -> PyResult<String> {
     let s = parse_spec(spec).ok_or_else(|| PyErr::value_error("invalid format string"))?;
     if d.special() {
+        let mut s = s;
+        if s.zeropad {
+            // Zero padding does not apply to Infinity and NaN.
+            s.fill = ' ';
+            s.align = '>';
+        }
         let sign = fmt_sign(d.neg, &s);
         let mut body = to_sci(&d.copy_abs(), false, true);
         if s.ty == Some('%') {
@@ -2561,6 +2591,9 @@ fn apply_ctx_kwargs(vm: &mut Vm, sh: &Shared, ctx: &Value, kw: &[(Rc<str>, Value
                     let bits = signal_bits_from(vm, sh, v)?;
                     set_sig_bits(ctx, if &**k == "flags" { "_flags" } else { "_traps" }, bits);
                 }
+            }
+            other if fname == "Context" => {
+                return Err(PyErr::type_error(format!("'{other}' is an invalid keyword argument for this function")))
             }
             other => return Err(PyErr::type_error(format!("{fname}() got an unexpected keyword argument '{other}'"))),
         }
@@ -3066,6 +3099,19 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
         ("__rdivmod__", d_rdivmod),
         ("__pow__", d_pow),
         ("__rpow__", d_rpow),
+        ("__lshift__", d_lshift),
+        ("__rlshift__", d_rlshift),
+        ("__rshift__", d_rshift),
+        ("__rrshift__", d_rrshift),
+        ("__and__", d_and),
+        ("__rand__", d_rand),
+        ("__or__", d_or),
+        ("__ror__", d_ror),
+        ("__xor__", d_xor),
+        ("__rxor__", d_rxor),
+        ("__matmul__", d_matmul),
+        ("__rmatmul__", d_rmatmul),
+        ("__invert__", d_invert),
         ("__neg__", d_neg),
         ("__pos__", d_pos),
         ("__abs__", d_abs),
