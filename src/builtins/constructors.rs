@@ -69,6 +69,19 @@ pub fn int_from(vm: &mut Vm, v: &Value, base: Option<u32>) -> PyResult<Value> {
         }
         Value::Str(s) => parse_int_value(s.as_str(), 10),
         Value::Bytes(b) => parse_int_value(&String::from_utf8_lossy(b), 10),
+        // Native stdlib numbers (Fraction, Decimal) convert through their own dunders.
+        Value::Native(_) => {
+            for name in ["__int__", "__index__", "__trunc__"] {
+                if let Some(m) = vm.special(v, name) {
+                    let r = vm.call1(&m, v.clone())?;
+                    return int_from(vm, &r, None);
+                }
+            }
+            Err(PyErr::type_error(format!(
+                "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+                v.type_name()
+            )))
+        }
         Value::Instance(i) => {
             for name in ["__int__", "__index__", "__trunc__"] {
                 if let Some(m) = i.class.lookup(name) {
@@ -131,6 +144,11 @@ pub fn float_from(vm: &mut Vm, v: &Value) -> PyResult<f64> {
         Value::Bool(b) => Ok(*b as i64 as f64),
         Value::BigInt(b) => b.to_f64().filter(|f| f.is_finite()).ok_or_else(|| PyErr::overflow("int too large to convert to float")),
         Value::Str(s) => numparse::parse_float(s.as_str()).ok_or_else(|| PyErr::value_error(numparse::float_parse_error(s.as_str()))),
+        Value::Native(_) if vm.special(v, "__float__").is_some() => {
+            let m = vm.special(v, "__float__").ok_or_else(|| PyErr::type_error("must be real number"))?;
+            let r = vm.call1(&m, v.clone())?;
+            float_from(vm, &r)
+        }
         Value::Instance(i) => {
             if let Some(m) = i.class.lookup("__float__") {
                 let r = vm.call1(&m, v.clone())?;

@@ -486,6 +486,13 @@ fn pow(vm: &mut Vm, args: Args) -> PyResult<Value> {
     match m {
         None | Some(Value::None) => vm.binary_op(&base, &exp, crate::syntax::ast::BinOp::Pow),
         Some(m) => {
+            // Native numbers (Decimal) take a three-argument `__pow__`.
+            if let (Value::Native(_), Some(f)) = (&base, vm.special(&base, "__pow__")) {
+                let r = vm.call(&f, Args::new([base.clone(), exp.clone(), m.clone()]))?;
+                if !matches!(r, Value::NotImplemented) {
+                    return Ok(r);
+                }
+            }
             let (Some(b), Some(e), Some(md)) = (to_bigint(&base), to_bigint(&exp), to_bigint(&m)) else {
                 return Err(PyErr::type_error("pow() 3rd argument not allowed unless all arguments are integers"));
             };

@@ -126,6 +126,14 @@ fn to_float(vm: &mut Vm, v: &Value) -> PyResult<f64> {
             }
             Err(PyErr::type_error(format!("must be real number, not {}", v.type_name())))
         }
+        // Native numbers (Fraction, Decimal) convert through `__float__`.
+        Value::Native(_) if vm.special(v, "__float__").is_some() => {
+            let m = vm.special(v, "__float__").ok_or_else(|| PyErr::type_error("must be real number"))?;
+            match vm.call1(&m, v.clone())? {
+                Value::Float(f) => Ok(f),
+                other => Err(PyErr::type_error(format!("must be real number, not {}", other.type_name()))),
+            }
+        }
         _ => Err(PyErr::type_error(format!("must be real number, not {}", v.type_name()))),
     }
 }
@@ -209,6 +217,11 @@ fn rounding(vm: &mut Vm, args: Args, name: &str, dunder: &str, f: fn(f64) -> f64
         Value::Int(_) | Value::BigInt(_) => return Ok(x),
         Value::Bool(b) => return Ok(Value::Int(*b as i64)),
         Value::Float(v) => return float_to_int(f(*v)),
+        Value::Native(_) => {
+            if let Some(m) = vm.special(&x, dunder) {
+                return vm.call1(&m, x.clone());
+            }
+        }
         Value::Instance(i) => {
             if let Some(m) = i.class.lookup(dunder) {
                 return vm.call1(&m, x.clone());

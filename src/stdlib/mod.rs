@@ -26,6 +26,8 @@ pub mod statistics;
 pub mod time;
 pub mod typing;
 pub mod unicodedata;
+pub mod fractions;
+pub mod decimal;
 
 use crate::values::*;
 use crate::vm::Vm;
@@ -54,6 +56,8 @@ pub fn load(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
         "typing" => typing::module(vm)?,
         "unicodedata" => unicodedata::module(vm)?,
         "queue" => queue::module(vm)?,
+        "fractions" => fractions::module(vm)?,
+        "decimal" => decimal::module(vm)?,
         _ => return Ok(None),
     }))
 }
