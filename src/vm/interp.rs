@@ -270,16 +270,7 @@ impl Vm {
                     let name = &code.names[n as usize];
                     match self.lookup_method(&f.stack[obj_idx], name)? {
                         super::attr::Method::Python(func) => {
-                            let c = &func.code;
-                            if c.argcount as usize == argc + 1 && !c.varargs && !c.varkw && c.kwonly == 0 && !c.is_generator && c.cell_params.is_empty() && self.depth < self.policy.max_recursion {
-                                let mut frame = self.alloc_frame(func.code.clone(), func.globals.clone());
-                                for (slot, v) in frame.locals.iter_mut().zip(f.stack.drain(obj_idx..)) {
-                                    *slot = Some(v);
-                                }
-                                frame.cells.extend(func.closure.iter().cloned());
-                                self.depth += 1;
-                                let caller = std::mem::replace(f, frame);
-                                self.frames.push(caller);
+                            if self.enter_simple_call(f, &func, obj_idx) {
                                 code = f.code.clone();
                                 continue;
                             }
@@ -346,41 +337,19 @@ impl Vm {
                 Op::Binary(op) => {
                     let b = pop!(f);
                     let a = pop!(f);
-                    let r = match (&a, &b, op) {
-                        (Value::Int(x), Value::Int(y), BinOp::Add) => match x.checked_add(*y) {
-                            Some(r) => Value::Int(r),
-                            None => self.binary_op(&a, &b, op)?,
-                        },
-                        (Value::Int(x), Value::Int(y), BinOp::Sub) => match x.checked_sub(*y) {
-                            Some(r) => Value::Int(r),
-                            None => self.binary_op(&a, &b, op)?,
-                        },
-                        (Value::Int(x), Value::Int(y), BinOp::Mult) => match x.checked_mul(*y) {
-                            Some(r) => Value::Int(r),
-                            None => self.binary_op(&a, &b, op)?,
-                        },
-                        (Value::Int(x), Value::Int(y), BinOp::Mod) if *y > 0 && *x >= 0 => Value::Int(x % y),
-                        (Value::Int(x), Value::Int(y), BinOp::FloorDiv) if *y > 0 && *x >= 0 => Value::Int(x / y),
-                        (Value::Float(x), Value::Float(y), BinOp::Add) => Value::Float(x + y),
-                        (Value::Float(x), Value::Float(y), BinOp::Sub) => Value::Float(x - y),
-                        (Value::Float(x), Value::Float(y), BinOp::Mult) => Value::Float(x * y),
-                        _ => self.binary_op(&a, &b, op)?,
+                    let r = match arith_fast(&a, &b, op) {
+                        Some(r) => r,
+                        None => self.binary_op(&a, &b, op)?,
                     };
                     f.stack.push(r);
                 }
                 Op::Inplace(op) => {
                     let b = pop!(f);
                     let a = pop!(f);
-                    let r = match (&a, &b, op) {
-                        (Value::Int(x), Value::Int(y), BinOp::Add) => match x.checked_add(*y) {
-                            Some(r) => Value::Int(r),
-                            None => self.binary_op(&a, &b, op)?,
-                        },
-                        (Value::Int(x), Value::Int(y), BinOp::Sub) => match x.checked_sub(*y) {
-                            Some(r) => Value::Int(r),
-                            None => self.binary_op(&a, &b, op)?,
-                        },
-                        _ => self.inplace_op(a, b, op)?,
+                    // Numbers are immutable: their in-place operators are the binary ones.
+                    let r = match arith_fast(&a, &b, op) {
+                        Some(r) => r,
+                        None => self.inplace_op(a, b, op)?,
                     };
                     f.stack.push(r);
                 }
@@ -395,19 +364,11 @@ impl Vm {
                 Op::Compare(op) => {
                     let b = pop!(f);
                     let a = pop!(f);
-                    let r = match (&a, &b) {
-                        (Value::Int(x), Value::Int(y)) => Value::Bool(match op {
-                            CmpOp::Lt => x < y,
-                            CmpOp::LtE => x <= y,
-                            CmpOp::Gt => x > y,
-                            CmpOp::GtE => x >= y,
-                            CmpOp::Eq | CmpOp::Is => x == y,
-                            CmpOp::NotEq | CmpOp::IsNot => x != y,
-                            _ => self.compare_op(&a, &b, op)?,
-                        }),
-                        _ => Value::Bool(self.compare_op(&a, &b, op)?),
+                    let r = match int_compare(&a, &b, op) {
+                        Some(r) => r,
+                        None => self.compare_op(&a, &b, op)?,
                     };
-                    f.stack.push(r);
+                    f.stack.push(Value::Bool(r));
                 }
                 Op::Jump(t) => {
                     if (t as usize) < f.ip {
@@ -418,17 +379,9 @@ impl Vm {
                 Op::CompareJumpIfFalse(op, t) => {
                     let b = pop!(f);
                     let a = pop!(f);
-                    let r = match (&a, &b) {
-                        (Value::Int(x), Value::Int(y)) => match op {
-                            CmpOp::Lt => x < y,
-                            CmpOp::LtE => x <= y,
-                            CmpOp::Gt => x > y,
-                            CmpOp::GtE => x >= y,
-                            CmpOp::Eq | CmpOp::Is => x == y,
-                            CmpOp::NotEq | CmpOp::IsNot => x != y,
-                            _ => self.compare_op(&a, &b, op)?,
-                        },
-                        _ => self.compare_op(&a, &b, op)?,
+                    let r = match int_compare(&a, &b, op) {
+                        Some(r) => r,
+                        None => self.compare_op(&a, &b, op)?,
                     };
                     if !r {
                         f.ip = t as usize;
@@ -499,18 +452,11 @@ impl Vm {
                     // Fast path: a plain Python function called with exactly its
                     // positional parameters: move the arguments straight into its locals.
                     if let Value::Function(fun) = &f.stack[func_idx] {
-                        let c = &fun.code;
-                        if c.argcount == argc && !c.varargs && !c.varkw && c.kwonly == 0 && !c.is_generator && c.cell_params.is_empty() && self.depth < self.policy.max_recursion {
-                            let fun = fun.clone();
-                            let mut frame = self.alloc_frame(fun.code.clone(), fun.globals.clone());
-                            for (slot, v) in frame.locals.iter_mut().zip(f.stack.drain(func_idx + 1..)) {
-                                *slot = Some(v);
-                            }
-                            f.stack.pop();
-                            frame.cells.extend(fun.closure.iter().cloned());
-                            self.depth += 1;
-                            let caller = std::mem::replace(f, frame);
-                            self.frames.push(caller);
+                        let fun = fun.clone();
+                        if self.enter_simple_call(f, &fun, func_idx + 1) {
+                            // The callee is current now: drop the function from the caller's stack.
+                            let caller = self.frames.last_mut().expect("enter_simple_call pushed the caller");
+                            caller.stack.truncate(func_idx);
                             code = f.code.clone();
                             continue;
                         }
@@ -963,6 +909,36 @@ impl Vm {
         }
     }
 
+    /// The fast call: a plain Python function (no defaults needed, no `*args`,
+    /// `**kwargs`, keyword-only parameters or cell parameters, not a generator) whose
+    /// arguments are exactly `f.stack[first_arg..]`: they move straight into the
+    /// callee's locals and the callee becomes the current frame. Returns false, with
+    /// nothing changed, when the call needs the general path.
+    #[inline]
+    fn enter_simple_call(&mut self, f: &mut Box<Frame>, fun: &Rc<Function>, first_arg: usize) -> bool {
+        let c = &fun.code;
+        let argc = f.stack.len() - first_arg;
+        if c.argcount as usize != argc
+            || c.varargs
+            || c.varkw
+            || c.kwonly != 0
+            || c.is_generator
+            || !c.cell_params.is_empty()
+            || self.depth >= self.policy.max_recursion
+        {
+            return false;
+        }
+        let mut frame = self.alloc_frame(fun.code.clone(), fun.globals.clone());
+        for (slot, v) in frame.locals.iter_mut().zip(f.stack.drain(first_arg..)) {
+            *slot = Some(v);
+        }
+        frame.cells.extend(fun.closure.iter().cloned());
+        self.depth += 1;
+        let caller = std::mem::replace(f, frame);
+        self.frames.push(caller);
+        true
+    }
+
     /// Pushes a frame for a Python function call, or returns the generator object.
     fn push_call(
         &mut self,
@@ -1001,6 +977,38 @@ impl Vm {
             None => Err(name_error(name)),
         }
     }
+}
+
+/// Arithmetic on small ints and floats that needs no dispatch; `None` sends the
+/// operands to the general path (overflow into big ints, errors, other types).
+#[inline(always)]
+fn arith_fast(a: &Value, b: &Value, op: BinOp) -> Option<Value> {
+    match (a, b, op) {
+        (Value::Int(x), Value::Int(y), BinOp::Add) => x.checked_add(*y).map(Value::Int),
+        (Value::Int(x), Value::Int(y), BinOp::Sub) => x.checked_sub(*y).map(Value::Int),
+        (Value::Int(x), Value::Int(y), BinOp::Mult) => x.checked_mul(*y).map(Value::Int),
+        (Value::Int(x), Value::Int(y), BinOp::Mod) if *y > 0 && *x >= 0 => Some(Value::Int(x % y)),
+        (Value::Int(x), Value::Int(y), BinOp::FloorDiv) if *y > 0 && *x >= 0 => Some(Value::Int(x / y)),
+        (Value::Float(x), Value::Float(y), BinOp::Add) => Some(Value::Float(x + y)),
+        (Value::Float(x), Value::Float(y), BinOp::Sub) => Some(Value::Float(x - y)),
+        (Value::Float(x), Value::Float(y), BinOp::Mult) => Some(Value::Float(x * y)),
+        _ => None,
+    }
+}
+
+/// Comparison of two small ints (`is` on ints compares values, as `Value::is` does).
+#[inline(always)]
+fn int_compare(a: &Value, b: &Value, op: CmpOp) -> Option<bool> {
+    let (Value::Int(x), Value::Int(y)) = (a, b) else { return None };
+    Some(match op {
+        CmpOp::Lt => x < y,
+        CmpOp::LtE => x <= y,
+        CmpOp::Gt => x > y,
+        CmpOp::GtE => x >= y,
+        CmpOp::Eq | CmpOp::Is => x == y,
+        CmpOp::NotEq | CmpOp::IsNot => x != y,
+        CmpOp::In | CmpOp::NotIn => return None,
+    })
 }
 
 pub enum Delegated {
