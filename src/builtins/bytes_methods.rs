@@ -125,7 +125,7 @@ fn this_bytes(v: &Value, name: &str, ty: &str) -> PyResult<(Kind, Vec<u8>)> {
 
 fn make(kind: Kind, data: Vec<u8>) -> Value {
     match kind {
-        Kind::Bytes => Value::Bytes(data.into()),
+        Kind::Bytes => Value::bytes(data),
         Kind::ByteArray => Value::ByteArray(Rc::new(RefCell::new(data))),
     }
 }
@@ -903,7 +903,7 @@ fn b_maketrans(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     for (a, b) in from.iter().zip(to.iter()) {
         table[*a as usize] = *b;
     }
-    Ok(Value::Bytes(table.into()))
+    Ok(Value::bytes(table))
 }
 
 fn b_translate(_vm: &mut Vm, args: Args) -> PyResult<Value> {

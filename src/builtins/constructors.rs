@@ -235,9 +235,9 @@ pub fn bytes_from(vm: &mut Vm, x: &Value) -> PyResult<Vec<u8>> {
 fn bytes_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [x, encoding, errors] = args.bind("bytes", ["source", "encoding", "errors"], 0, 0)?;
     match (x, encoding) {
-        (None, _) => Ok(Value::Bytes(Rc::from([]))),
-        (Some(Value::Str(s)), Some(e)) => Ok(Value::Bytes(encode_source(&s, Some(e), errors, "bytes")?.into())),
-        (Some(x), _) => Ok(Value::Bytes(bytes_from(vm, &x)?.into())),
+        (None, _) => Ok(Value::bytes([])),
+        (Some(Value::Str(s)), Some(e)) => Ok(Value::bytes(encode_source(&s, Some(e), errors, "bytes")?)),
+        (Some(x), _) => Ok(Value::bytes(bytes_from(vm, &x)?)),
     }
 }
 

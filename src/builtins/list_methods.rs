@@ -72,7 +72,7 @@ fn list_self(args: &mut Args, method: &str) -> PyResult<Rc<RefCell<Vec<Value>>>>
     }
 }
 
-fn tuple_self(args: &mut Args, method: &str) -> PyResult<Rc<[Value]>> {
+fn tuple_self(args: &mut Args, method: &str) -> PyResult<TupleRef> {
     let me = take_self(args, "tuple", method)?;
     match base_of(&me) {
         Value::Tuple(t) => Ok(t),

@@ -145,7 +145,7 @@ fn int_to_bytes(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     if little {
         out.reverse();
     }
-    Ok(Value::Bytes(out.into()))
+    Ok(Value::bytes(out))
 }
 
 /// `int.from_bytes(bytes, byteorder='big', *, signed=False)`, a classmethod.

@@ -159,7 +159,7 @@ fn exception_init(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     let this = pos.next().unwrap_or(Value::None);
     if let Value::Instance(i) = &this {
         if let Some(e) = &i.exc {
-            *e.args.borrow_mut() = pos.collect::<Vec<_>>().into();
+            *e.args.borrow_mut() = tuple_ref(pos.collect());
         }
     }
     Ok(Value::None)

@@ -1458,7 +1458,7 @@ fn str_encode(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let s = self_str(&this, "encode")?;
     let (codec, errors) = codec_args("encode", encoding, errors)?;
     vm.check_alloc(s.as_str().len() as u128 * 10)?;
-    Ok(Value::Bytes(encode(s.as_str(), codec, &errors)?.into()))
+    Ok(Value::bytes(encode(s.as_str(), codec, &errors)?))
 }
 
 #[cfg(test)]

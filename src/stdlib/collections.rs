@@ -1453,7 +1453,7 @@ fn nt_repr(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [this] = args.exact("__repr__")?;
     let cls = vm.type_of(&this);
     let fields = nt_fields(&cls);
-    let items = tuple_of(&this).unwrap_or_else(|| Rc::from([]));
+    let items = tuple_of(&this).unwrap_or_else(|| crate::values::tuple_ref(Vec::new()));
     let id = this.identity();
     if vm.repr_stack.contains(&id) {
         return Ok(Value::str("..."));
@@ -1484,7 +1484,7 @@ fn nt_asdict(_vm: &mut Vm, args: Args) -> PyResult<Value> {
         _ => return Err(PyErr::type_error("_asdict() needs a namedtuple")),
     };
     let fields = nt_fields(&cls);
-    let items = tuple_of(&this).unwrap_or_else(|| Rc::from([]));
+    let items = tuple_of(&this).unwrap_or_else(|| crate::values::tuple_ref(Vec::new()));
     let mut d = PyDict::new();
     for (f, v) in fields.iter().zip(items.iter()) {
         d.insert_simple(Value::str(f), v.clone());
@@ -1518,7 +1518,7 @@ fn nt_replace(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 fn nt_getnewargs(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [this] = args.exact("__getnewargs__")?;
-    Ok(Value::Tuple(tuple_of(&this).unwrap_or_else(|| Rc::from([]))))
+    Ok(tuple_of(&this).map(Value::Tuple).unwrap_or_else(Value::empty_tuple))
 }
 
 // ----- ChainMap -----

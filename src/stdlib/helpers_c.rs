@@ -72,7 +72,7 @@ pub fn raise_cls(cls: &Rc<Class>, msg: impl Into<String>) -> PyErr {
 pub fn raise_cls_args(cls: &Rc<Class>, args: Vec<Value>) -> PyErr {
     let inst = Instance::new(cls.clone());
     if let Some(e) = &inst.exc {
-        *e.args.borrow_mut() = args.into();
+        *e.args.borrow_mut() = crate::values::tuple_ref(args);
     }
     PyErr::object(Rc::new(inst))
 }

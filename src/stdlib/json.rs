@@ -396,7 +396,7 @@ fn fill_decode_error(inst: &Instance, msg: &str, doc: &str, pos: usize) {
     };
     let full = format!("{msg}: line {lineno} column {colno} (char {pos})");
     if let Some(e) = &inst.exc {
-        *e.args.borrow_mut() = Rc::from(vec![Value::string(full)]);
+        *e.args.borrow_mut() = crate::values::tuple_ref(vec![Value::string(full)]);
     }
     let mut a = inst.attrs.borrow_mut();
     a.insert("msg".into(), Value::str(msg));

@@ -334,7 +334,7 @@ fn r_randbytes(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let r = rng(&me)?.bits_big(n as u64 * 8);
     let (_, mut bytes) = r.to_bytes_le();
     bytes.resize(n as usize, 0);
-    Ok(Value::Bytes(bytes.into()))
+    Ok(Value::bytes(bytes))
 }
 
 /// randrange's argument conversion: an index, or an integral float (deprecated).

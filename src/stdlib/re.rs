@@ -224,7 +224,7 @@ fn re_error(cls: &Classes, msg: &str, pattern: &str, pos: Option<usize>) -> PyEr
     };
     let inst = Instance::new(cls.error.clone());
     if let Some(e) = &inst.exc {
-        *e.args.borrow_mut() = Rc::from(vec![Value::string(full)]);
+        *e.args.borrow_mut() = crate::values::tuple_ref(vec![Value::string(full)]);
     }
     {
         let mut a = inst.attrs.borrow_mut();

@@ -83,7 +83,7 @@ pub fn dict_of(v: &Value) -> Option<Rc<RefCell<PyDict>>> {
 }
 
 /// The tuple behind `v` (a tuple, or an instance of a tuple subclass).
-pub fn tuple_of(v: &Value) -> Option<Rc<[Value]>> {
+pub fn tuple_of(v: &Value) -> Option<crate::values::TupleRef> {
     match v {
         Value::Tuple(t) => Some(t.clone()),
         Value::Instance(i) => match &*i.base.borrow() {

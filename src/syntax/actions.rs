@@ -764,7 +764,7 @@ pub fn strings(ctx: &Ctx, parts: Vec<Box<StrTok>>, l: usize, r: usize) -> R<Expr
             }
         }
         return Ok(expr(
-            ExprKind::Constant(Constant::Bytes(Rc::from(out))),
+            ExprKind::Constant(Constant::Bytes(Rc::new(out.into_boxed_slice()))),
             l,
             r,
         ));

@@ -333,7 +333,7 @@ pub enum Constant {
     Float(f64),
     /// A string literal (after implicit concatenation), escapes decoded.
     Str(Rc<str>),
-    Bytes(Rc<[u8]>),
+    Bytes(Rc<Box<[u8]>>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

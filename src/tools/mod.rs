@@ -158,7 +158,7 @@ impl Registry {
     pub fn tool_error(&self, message: &str) -> PyErr {
         let inst = Instance::new(self.tool_error.clone());
         if let Some(e) = &inst.exc {
-            *e.args.borrow_mut() = Rc::from(vec![Value::str(message)]);
+            *e.args.borrow_mut() = crate::values::tuple_ref(vec![Value::str(message)]);
         }
         PyErr::object(Rc::new(inst))
     }
@@ -203,7 +203,7 @@ fn content_value(c: &Content) -> Value {
         Content::Image { mime_type, data } | Content::Audio { mime_type, data } => {
             put("type", Value::str(if matches!(c, Content::Image { .. }) { "image" } else { "audio" }));
             put("mime_type", Value::str(mime_type));
-            put("data", Value::Bytes(Rc::from(data.as_slice())));
+            put("data", Value::bytes(data.as_slice()));
         }
         Content::Resource { uri, mime_type, text } => {
             put("type", Value::str("resource"));

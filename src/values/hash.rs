@@ -193,7 +193,7 @@ pub fn eq_simple(a: &Value, b: &Value) -> Option<bool> {
         }
         (None, None) => true,
         (Bytes(x), Bytes(y)) => x == y,
-        (Bytes(x), ByteArray(y)) | (ByteArray(y), Bytes(x)) => **x == *y.borrow(),
+        (Bytes(x), ByteArray(y)) | (ByteArray(y), Bytes(x)) => ***x == *y.borrow(),
         (ByteArray(x), ByteArray(y)) => *x.borrow() == *y.borrow(),
         (Tuple(x), Tuple(y)) => {
             if x.len() != y.len() {

@@ -27,7 +27,6 @@ pub use set::PySet;
 pub use str::PyStr;
 
 /// A Python value.
-#[derive(Clone)]
 pub enum Value {
     None,
     NotImplemented,
@@ -38,10 +37,11 @@ pub enum Value {
     BigInt(Rc<BigInt>),
     Float(f64),
     Str(Rc<PyStr>),
-    Bytes(Rc<[u8]>),
+    /// Thin pointers (`Rc<Box<[_]>>`, not `Rc<[_]>`) keep a `Value` at 16 bytes.
+    Bytes(Rc<Box<[u8]>>),
     ByteArray(Rc<RefCell<Vec<u8>>>),
     List(Rc<RefCell<Vec<Value>>>),
-    Tuple(Rc<[Value]>),
+    Tuple(Rc<Box<[Value]>>),
     Dict(Rc<RefCell<PyDict>>),
     Set(Rc<RefCell<PySet>>),
     FrozenSet(Rc<PySet>),
@@ -62,6 +62,86 @@ pub enum Value {
     /// A native object of a stdlib module (a match object, a deque, a datetime...).
     Native(Rc<NativeObject>),
 }
+
+// Every value moved through the machine is two words: keep it so.
+// Cloning is the commonest operation of the machine (every local read): the
+// immediates copy inline, only the reference-counted kinds take the call.
+impl Clone for Value {
+    #[inline(always)]
+    fn clone(&self) -> Value {
+        match self {
+            Value::Int(i) => Value::Int(*i),
+            Value::Float(x) => Value::Float(*x),
+            Value::Bool(b) => Value::Bool(*b),
+            Value::None => Value::None,
+            _ => self.clone_counted(),
+        }
+    }
+}
+
+impl Value {
+    #[inline(never)]
+    fn clone_counted(&self) -> Value {
+        match self {
+            Value::None => Value::None,
+            Value::NotImplemented => Value::NotImplemented,
+            Value::Ellipsis => Value::Ellipsis,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Int(i) => Value::Int(*i),
+            Value::Float(x) => Value::Float(*x),
+            Value::BigInt(x) => Value::BigInt(Rc::clone(x)),
+            Value::Str(x) => Value::Str(Rc::clone(x)),
+            Value::Bytes(x) => Value::Bytes(Rc::clone(x)),
+            Value::ByteArray(x) => Value::ByteArray(Rc::clone(x)),
+            Value::List(x) => Value::List(Rc::clone(x)),
+            Value::Tuple(x) => Value::Tuple(Rc::clone(x)),
+            Value::Dict(x) => Value::Dict(Rc::clone(x)),
+            Value::Set(x) => Value::Set(Rc::clone(x)),
+            Value::FrozenSet(x) => Value::FrozenSet(Rc::clone(x)),
+            Value::Range(x) => Value::Range(Rc::clone(x)),
+            Value::Slice(x) => Value::Slice(Rc::clone(x)),
+            Value::Function(x) => Value::Function(Rc::clone(x)),
+            Value::Builtin(x) => Value::Builtin(Rc::clone(x)),
+            Value::BoundMethod(x) => Value::BoundMethod(Rc::clone(x)),
+            Value::Class(x) => Value::Class(Rc::clone(x)),
+            Value::Instance(x) => Value::Instance(Rc::clone(x)),
+            Value::Generator(x) => Value::Generator(Rc::clone(x)),
+            Value::Iterator(x) => Value::Iterator(Rc::clone(x)),
+            Value::Module(x) => Value::Module(Rc::clone(x)),
+            Value::Property(x) => Value::Property(Rc::clone(x)),
+            Value::StaticMethod(x) => Value::StaticMethod(Rc::clone(x)),
+            Value::ClassMethod(x) => Value::ClassMethod(Rc::clone(x)),
+            Value::Super(x) => Value::Super(Rc::clone(x)),
+            Value::Native(x) => Value::Native(Rc::clone(x)),
+        }
+    }
+
+    /// True for the values that own nothing (no reference count to drop).
+    #[inline(always)]
+    pub fn is_immediate(&self) -> bool {
+        matches!(self, Value::None | Value::NotImplemented | Value::Ellipsis | Value::Bool(_) | Value::Int(_) | Value::Float(_))
+    }
+
+    /// Drops a value without a call into the drop glue when it owns nothing: the
+    /// loop discards many ints and bools.
+    #[inline(always)]
+    pub fn discard(self) {
+        if self.is_immediate() {
+            std::mem::forget(self);
+        } else {
+            drop(self);
+        }
+    }
+}
+
+/// What a tuple value points at.
+pub type TupleRef = Rc<Box<[Value]>>;
+
+pub fn tuple_ref(items: Vec<Value>) -> TupleRef {
+    Rc::new(items.into_boxed_slice())
+}
+
+const _: () = assert!(std::mem::size_of::<Value>() == 16);
 
 impl Value {
     pub fn str(s: &str) -> Value {
@@ -84,11 +164,15 @@ impl Value {
     }
 
     pub fn tuple(items: Vec<Value>) -> Value {
-        Value::Tuple(items.into())
+        Value::Tuple(Rc::new(items.into_boxed_slice()))
+    }
+
+    pub fn bytes(b: impl Into<Box<[u8]>>) -> Value {
+        Value::Bytes(Rc::new(b.into()))
     }
 
     pub fn empty_tuple() -> Value {
-        Value::Tuple(Rc::from([]))
+        Value::Tuple(Rc::new(Box::new([])))
     }
 
     pub fn dict(d: PyDict) -> Value {

@@ -339,7 +339,7 @@ impl Class {
 /// An exception's state.
 #[derive(Default)]
 pub struct ExcData {
-    pub args: RefCell<Rc<[Value]>>,
+    pub args: RefCell<super::TupleRef>,
     pub cause: RefCell<Option<Value>>,
     pub context: RefCell<Option<Value>>,
     pub suppress_context: Cell<bool>,
@@ -377,10 +377,10 @@ impl Instance {
         Instance { class, attrs: RefCell::new(Attrs::default()), exc, base: RefCell::new(None) }
     }
 
-    pub fn exc_args(&self) -> Rc<[Value]> {
+    pub fn exc_args(&self) -> super::TupleRef {
         match &self.exc {
             Some(e) => e.args.borrow().clone(),
-            None => Rc::from([]),
+            None => super::tuple_ref(Vec::new()),
         }
     }
 }

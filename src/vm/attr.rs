@@ -335,7 +335,7 @@ impl Vm {
                         }
                         "args" => {
                             let items = self.collect(&v)?;
-                            *e.args.borrow_mut() = items.into();
+                            *e.args.borrow_mut() = tuple_ref(items);
                             return Ok(());
                         }
                         _ => {}

@@ -250,7 +250,7 @@ impl Vm {
             if cls.is_exception {
                 let inst = Instance::new(cls.clone());
                 if let Some(e) = &inst.exc {
-                    *e.args.borrow_mut() = args.pos.to_vec().into();
+                    *e.args.borrow_mut() = tuple_ref(args.pos.to_vec());
                 }
                 return Ok(Value::Instance(Rc::new(inst)));
             }
@@ -272,7 +272,7 @@ impl Vm {
         } else {
             let inst = Instance::new(cls.clone());
             if let Some(e) = &inst.exc {
-                *e.args.borrow_mut() = args.pos.to_vec().into();
+                *e.args.borrow_mut() = tuple_ref(args.pos.to_vec());
             }
             let base = self.builtin_base_value(cls, &args)?;
             *inst.base.borrow_mut() = base;

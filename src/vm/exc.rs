@@ -28,7 +28,7 @@ impl Vm {
     pub fn new_exception(&mut self, kind: ExcKind, args: Vec<Value>) -> Rc<Instance> {
         let inst = Instance::new(self.exc_class(kind));
         if let Some(e) = &inst.exc {
-            *e.args.borrow_mut() = args.into();
+            *e.args.borrow_mut() = tuple_ref(args);
         }
         Rc::new(inst)
     }

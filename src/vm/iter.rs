@@ -527,7 +527,7 @@ impl Vm {
             Value::Bytes(b) => match key {
                 Value::Slice(sl) => {
                     let pos = self.slice_positions(sl, b.len())?;
-                    Ok(Value::Bytes(pos.into_iter().map(|i| b[i]).collect::<Vec<u8>>().into()))
+                    Ok(Value::bytes(pos.into_iter().map(|i| b[i]).collect::<Vec<u8>>()))
                 }
                 _ => {
                     let i = self.seq_index(key, b.len(), "index")?;

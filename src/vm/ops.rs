@@ -230,12 +230,12 @@ impl Vm {
             (Bytes(x), Bytes(y), BinOp::Add) => {
                 let mut v = x.to_vec();
                 v.extend_from_slice(y);
-                Value::Bytes(v.into())
+                Value::bytes(v)
             }
             (Bytes(x), _, BinOp::Mult) if is_int(b) => {
                 let n = self.index_of(b)?.max(0) as u128;
                 self.check_alloc(x.len() as u128 * n)?;
-                Value::Bytes(x.repeat(n as usize).into())
+                Value::bytes(x.repeat(n as usize))
             }
             (List(x), List(y), BinOp::Add) => {
                 let mut v = x.borrow().clone();
