@@ -51,7 +51,7 @@ fn adjacent_plain_strings_concatenate() {
     assert_eq!(expr("'a' \"b\" '''c'''"), s("abc"));
     assert_eq!(
         expr("b'a' b'b'"),
-        ExprKind::Constant(Constant::Bytes(b"ab".to_vec().into()))
+        ExprKind::Constant(Constant::Bytes(std::rc::Rc::new(b"ab".to_vec().into_boxed_slice())))
     );
     assert_eq!(
         msg("x = b'a' 'b'"),
