@@ -177,7 +177,13 @@ pub struct CodeAgent {
     observer: Option<Box<dyn FnMut(&Event<'_>)>>,
     log: Option<File>,
     interrupt: Option<Arc<AtomicBool>>,
+    step_callbacks: Vec<Box<dyn FnMut(&Step)>>,
+    final_answer_checks: Vec<FinalAnswerCheck>,
 }
+
+/// Accepts a final answer (`Ok`) or refuses it with a reason that is fed back to
+/// the model, which then goes on (smolagents' `final_answer_checks`).
+pub type FinalAnswerCheck = Box<dyn Fn(&str, &[Step]) -> Result<(), String>>;
 
 impl CodeAgent {
     pub fn new(model: Box<dyn Model>, policy: Policy, config: AgentConfig) -> CodeAgent {
@@ -190,7 +196,28 @@ impl CodeAgent {
             observer: None,
             log: None,
             interrupt: None,
+            step_callbacks: Vec::new(),
+            final_answer_checks: Vec::new(),
         }
+    }
+
+    /// Called with each step (planning ones included) once it is complete and logged.
+    pub fn on_step(&mut self, f: impl FnMut(&Step) + 'static) {
+        self.step_callbacks.push(Box::new(f));
+    }
+
+    /// Every check must accept a final answer before the run ends with it.
+    pub fn add_final_answer_check(&mut self, f: impl Fn(&str, &[Step]) -> Result<(), String> + 'static) {
+        self.final_answer_checks.push(Box::new(f));
+    }
+
+    fn finish_step(&mut self, step: Step, steps: &mut Vec<Step>) -> Result<(), AgentError> {
+        self.write_log(&json!({"type": "step", "data": step}))?;
+        for f in self.step_callbacks.iter_mut() {
+            f(&step);
+        }
+        steps.push(step);
+        Ok(())
     }
 
     /// The sandbox, to bind host functions (`bind_host_function`) or values.
@@ -358,8 +385,7 @@ impl CodeAgent {
                 if n == 1 || (n - 1) % k == 0 {
                     let step = self.plan(n, task, &mut messages)?;
                     add_usage(&mut usage_total, step.usage);
-                    self.write_log(&json!({"type": "step", "data": step}))?;
-                    steps.push(step);
+                    self.finish_step(step, &mut steps)?;
                 }
             }
             self.emit(Event::StepStart(n));
@@ -372,11 +398,23 @@ impl CodeAgent {
                 self.code_step(&mut step, &mut messages)?;
             }
             add_usage(&mut usage_total, step.usage);
-            if step.final_answer.is_some() {
-                answer = step.final_answer.clone();
+            if let Some(a) = step.final_answer.clone() {
+                let refused = self.final_answer_checks.iter().find_map(|check| check(&a, &steps).err());
+                match refused {
+                    None => answer = Some(a),
+                    Some(why) => {
+                        let err = format!("The final answer {a:?} was refused by a check: {why}");
+                        self.emit(Event::Error(&err));
+                        messages.push(Message::new(Role::User, retry_message(&err)));
+                        step.final_answer = None;
+                        step.error = Some(match step.error.take() {
+                            Some(e) => format!("{e}\n{err}"),
+                            None => err,
+                        });
+                    }
+                }
             }
-            self.write_log(&json!({"type": "step", "data": step}))?;
-            steps.push(step);
+            self.finish_step(step, &mut steps)?;
             if answer.is_some() {
                 break;
             }
@@ -400,8 +438,7 @@ impl CodeAgent {
                 step.final_answer = Some(text.clone());
                 step.usage = c.usage;
                 step.model_seconds = model_seconds;
-                self.write_log(&json!({"type": "step", "data": step}))?;
-                steps.push(step);
+                self.finish_step(step, &mut steps)?;
                 text
             }
         };
@@ -478,7 +515,10 @@ impl CodeAgent {
                     text.push_str(&retry_message(e));
                     messages.push(Message::new(Role::User, text));
                 } else {
-                    self.emit(Event::Observation(&obs));
+                    // A final step that printed nothing has nothing to show.
+                    if !(obs.is_empty() && fin.is_some()) {
+                        self.emit(Event::Observation(&obs));
+                    }
                     messages.push(Message::new(Role::User, format!("Observation:\n{obs}")));
                 }
                 step.observation = Some(obs);
@@ -612,6 +652,55 @@ pub fn truncate_middle(s: &str, limit: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::Completion;
+    use std::collections::VecDeque;
+
+    /// A scripted in-process model: replays its answers, records its inputs.
+    struct Scripted {
+        turns: RefCell<VecDeque<&'static str>>,
+        seen: Rc<RefCell<Vec<Vec<Message>>>>,
+    }
+
+    impl Model for Scripted {
+        fn generate(&self, m: &[Message], _: &GenerateOptions, _: &mut dyn FnMut(&str)) -> Result<Completion, ModelError> {
+            self.seen.borrow_mut().push(m.to_vec());
+            let text = self.turns.borrow_mut().pop_front().unwrap_or("no more turns").to_owned();
+            Ok(Completion { text, usage: None, tool_calls: Vec::new() })
+        }
+        fn id(&self) -> String {
+            "scripted:test".into()
+        }
+    }
+
+    fn scripted(turns: &[&'static str]) -> (Box<dyn Model>, Rc<RefCell<Vec<Vec<Message>>>>) {
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        (Box::new(Scripted { turns: RefCell::new(turns.iter().copied().collect()), seen: seen.clone() }), seen)
+    }
+
+    #[test]
+    fn managed_agent_checks_and_callbacks_in_the_library() {
+        let (m, seen) = scripted(&[
+            "<code>print(len(helper(task='count')))\nfinal_answer('too short')</code>",
+            "<code>final_answer('long enough now')</code>",
+        ]);
+        let (hm, hseen) = scripted(&["<code>final_answer('abc')</code>"]);
+        let mut agent = CodeAgent::new(m, Policy::default(), AgentConfig::default());
+        let helper = CodeAgent::new(hm, Policy::default(), AgentConfig::default());
+        assert_eq!(agent.add_managed_agent("helper", "Counts", helper), "helper");
+        agent.add_final_answer_check(|a, _| if a.len() > 10 { Ok(()) } else { Err("say more".into()) });
+        let kinds = Rc::new(RefCell::new(Vec::new()));
+        let k = kinds.clone();
+        agent.on_step(move |s| k.borrow_mut().push((s.step, s.error.is_some())));
+        let r = agent.run("t").map_err(|e| e.to_string());
+        let r = r.as_ref().map(|r| (r.answer.as_str(), r.state));
+        assert_eq!(r, Ok(("long enough now", RunState::Success)));
+        assert_eq!(*kinds.borrow(), vec![(1, true), (2, false)]);
+        assert!(hseen.borrow()[0][1].content.contains("count"));
+        let second = &seen.borrow()[1];
+        let fed: Vec<&str> = second.iter().map(|m| m.content.as_str()).collect();
+        assert!(fed.iter().any(|c| c.contains("Execution logs:\n3")), "{fed:?}");
+        assert!(fed.iter().any(|c| c.contains("refused by a check: say more")), "{fed:?}");
+    }
 
     #[test]
     fn truncation_keeps_head_and_tail() {
