@@ -57,6 +57,9 @@ enum Command {
     /// Solve a task with a model writing code run in the sandbox (a CodeAgent).
     #[cfg(feature = "agent")]
     Agent(agent_cli::AgentArgs),
+    /// Print the steps of an agent run from its JSON Lines log (`garter agent --log FILE`).
+    #[cfg(feature = "agent")]
+    Replay { file: PathBuf },
 }
 
 #[cfg(feature = "agent")]
@@ -258,6 +261,8 @@ fn main() -> ExitCode {
                 }
             }
         }
+        #[cfg(feature = "agent")]
+        Command::Replay { file } => agent_cli::replay(&file),
         Command::Tools { mcp } => tools_command(mcp),
         Command::Check { files } => {
             let mut ok = true;

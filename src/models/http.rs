@@ -6,6 +6,7 @@
 //! built by the callers and this file only ever reports status codes and bodies.
 
 use std::sync::Once;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures_util::StreamExt;
@@ -73,7 +74,7 @@ impl Http {
         on_event: &mut dyn FnMut(Option<&str>, &str) -> Result<bool, ModelError>,
     ) -> Result<(), ModelError> {
         let resp = self.with_retries(url, |resp| async move { Ok(resp) }, headers, body)?;
-        self.rt.block_on(async {
+        self.block_on_cancellable(async {
             let mut events = sse_stream::SseStream::from_bytes_stream(resp.bytes_stream());
             while let Some(ev) = events.next().await {
                 let ev = ev.map_err(|e| ModelError::Connection {
@@ -88,6 +89,26 @@ impl Http {
                 }
             }
             Ok(())
+        })?
+    }
+
+    /// Runs `fut` to its end, or until the cancel flag is set (Ctrl-C): then the
+    /// request is dropped (its connection closed) and `Interrupted` returned.
+    fn block_on_cancellable<T>(&self, fut: impl std::future::Future<Output = T>) -> Result<T, ModelError> {
+        let Some(flag) = self.cfg.cancel.clone() else { return Ok(self.rt.block_on(fut)) };
+        if flag.load(Ordering::SeqCst) {
+            return Err(ModelError::Interrupted);
+        }
+        self.rt.block_on(async move {
+            let watch = async {
+                while !flag.load(Ordering::SeqCst) {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            };
+            tokio::select! {
+                v = fut => Ok(v),
+                _ = watch => Err(ModelError::Interrupted),
+            }
         })
     }
 
@@ -108,7 +129,7 @@ impl Http {
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let outcome = self.rt.block_on(async {
+            let outcome = self.block_on_cancellable(async {
                 let sent = self
                     .client
                     .post(url)
@@ -128,7 +149,7 @@ impl Http {
                 let after = resp.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
                 let text = resp.text().await.unwrap_or_default();
                 Err(self.status_failure(url, status.as_u16(), &text, after, attempt))
-            });
+            })?;
             match outcome {
                 Ok(v) => return Ok(v),
                 Err(Failure::Fatal(e)) => return Err(e),
@@ -137,7 +158,8 @@ impl Http {
                         return Err(err);
                     }
                     let delay = after.map(|a| a.min(self.cfg.max_backoff)).unwrap_or_else(|| backoff(&self.cfg, attempt));
-                    std::thread::sleep(delay);
+                    // Made inside the runtime: a `Sleep` needs its timer at creation.
+                    self.block_on_cancellable(async move { tokio::time::sleep(delay).await })?;
                 }
             }
         }
@@ -179,10 +201,43 @@ impl Http {
     }
 }
 
-/// `Retry-After` in seconds (HTTP dates are rare from model APIs: backoff then).
+/// `Retry-After`: delay-seconds, or an HTTP date (RFC 9110's IMF-fixdate, as in
+/// `Wed, 21 Oct 2015 07:28:00 GMT`) turned into the time left until then.
 fn parse_retry_after(v: &str) -> Option<Duration> {
-    let secs: f64 = v.trim().parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
+    let v = v.trim();
+    if let Ok(secs) = v.parse::<f64>() {
+        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+    }
+    let at = parse_http_date(v)?;
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs();
+    Some(Duration::from_secs(at.saturating_sub(now)))
+}
+
+/// Seconds since the Unix epoch of an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
+fn parse_http_date(s: &str) -> Option<u64> {
+    let parts: Vec<&str> = s.split_whitespace().collect();
+    let [_weekday, day, month, year, time, zone] = parts.as_slice() else { return None };
+    if *zone != "GMT" && *zone != "UTC" {
+        return None;
+    }
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(month))? as i64 + 1;
+    let day: i64 = day.parse().ok().filter(|d| (1..=31).contains(d))?;
+    let year: i64 = year.parse().ok().filter(|y| (1970..=9999).contains(y))?;
+    let hms: Vec<i64> = time.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let [h, m, sec] = hms.as_slice() else { return None };
+    if !(0..24).contains(h) || !(0..60).contains(m) || !(0..=60).contains(sec) {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    u64::try_from(days * 86_400 + h * 3600 + m * 60 + sec).ok()
 }
 
 /// `base * 2^(attempt-1)`, capped, times a jitter in [0.5, 1.5) so that many
@@ -243,7 +298,12 @@ mod tests {
     #[test]
     fn retry_after_and_error_bodies() {
         assert_eq!(parse_retry_after("2"), Some(Duration::from_secs(2)));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        // A date in the past means: retry now.
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT"), Some(1_445_412_480));
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777));
+        assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        assert_eq!(parse_retry_after("soon"), None);
         assert_eq!(error_detail(r#"{"error":{"message":"bad model"}}"#), "bad model");
         assert_eq!(error_detail("plain"), "plain");
     }

@@ -10,9 +10,13 @@ mod http;
 mod openai;
 
 use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use serde::Serialize;
+use serde_json::Value as Json;
 
 pub use anthropic::AnthropicModel;
 pub use openai::OpenAiModel;
@@ -23,6 +27,8 @@ pub enum Role {
     System,
     User,
     Assistant,
+    /// A tool's result, answering one of the assistant's native tool calls.
+    Tool,
 }
 
 impl Role {
@@ -31,6 +37,7 @@ impl Role {
             Role::System => "system",
             Role::User => "user",
             Role::Assistant => "assistant",
+            Role::Tool => "tool",
         }
     }
 }
@@ -39,12 +46,44 @@ impl Role {
 pub struct Message {
     pub role: Role,
     pub content: String,
+    /// The native tool calls of an assistant message (ToolCallingAgent).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tool_calls: Vec<ToolCall>,
+    /// For `Role::Tool`: the call this message answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tool_call_id: Option<String>,
+    /// For `Role::Tool`: the tool failed and `content` is its error.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub is_error: bool,
 }
 
 impl Message {
     pub fn new(role: Role, content: impl Into<String>) -> Message {
-        Message { role, content: content.into() }
+        Message { role, content: content.into(), tool_calls: Vec::new(), tool_call_id: None, is_error: false }
     }
+
+    /// The result of the tool call `id`.
+    pub fn tool_result(id: &str, content: impl Into<String>, is_error: bool) -> Message {
+        Message { tool_call_id: Some(id.to_owned()), is_error, ..Message::new(Role::Tool, content) }
+    }
+}
+
+/// One native tool call of the model: `arguments` is the JSON object it sent
+/// (or a JSON string holding the raw text when that was not valid JSON).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ToolCall {
+    pub id: String,
+    pub name: String,
+    pub arguments: Json,
+}
+
+/// A tool offered to the model for native calls.
+#[derive(Clone, Debug)]
+pub struct ToolSpec {
+    pub name: String,
+    pub description: String,
+    /// JSON Schema of the arguments object.
+    pub parameters: Json,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -69,12 +108,16 @@ pub struct Completion {
     pub text: String,
     /// `None` when the server reported no usage.
     pub usage: Option<TokenUsage>,
+    /// Native tool calls, when tools were offered.
+    pub tool_calls: Vec<ToolCall>,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct GenerateOptions {
     pub stop: Vec<String>,
     pub max_tokens: Option<u32>,
+    /// Tools the model must call from (native tool calling); empty for text.
+    pub tools: Vec<ToolSpec>,
 }
 
 /// A failure to get an answer from the model, after retries where they apply.
@@ -92,6 +135,8 @@ pub enum ModelError {
     /// The server answered something that is not the API's shape.
     Protocol { provider: String, detail: String },
     Config(String),
+    /// The user interrupted the run (Ctrl-C) while a request was under way.
+    Interrupted,
 }
 
 impl fmt::Display for ModelError {
@@ -129,6 +174,7 @@ impl fmt::Display for ModelError {
             }
             ModelError::Protocol { provider, detail } => write!(f, "{provider}: unexpected answer: {detail}"),
             ModelError::Config(m) => f.write_str(m),
+            ModelError::Interrupted => f.write_str("interrupted"),
         }
     }
 }
@@ -180,6 +226,8 @@ pub struct HttpConfig {
     pub timeout: Duration,
     pub connect_timeout: Duration,
     pub stream: bool,
+    /// Set (by a Ctrl-C handler) to abandon the request under way and any retry.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 impl Default for HttpConfig {
@@ -191,6 +239,7 @@ impl Default for HttpConfig {
             timeout: Duration::from_secs(600),
             connect_timeout: Duration::from_secs(20),
             stream: false,
+            cancel: None,
         }
     }
 }
@@ -240,6 +289,17 @@ impl Provider {
     }
 }
 
+/// Where the API key comes from.
+#[derive(Clone, Copy, Debug)]
+pub enum KeySource<'a> {
+    /// The provider's usual variable (OPENAI_API_KEY, ANTHROPIC_API_KEY, HF_TOKEN...).
+    Default,
+    /// A variable named by the user (`--api-key-env`).
+    Env(&'a str),
+    /// A file holding the key (`--api-key-file`); surrounding whitespace is ignored.
+    File(&'a Path),
+}
+
 /// Builds a model from `provider:name`, an optional base URL and key variable.
 /// A missing key is an error for a hosted provider at its default URL; a custom
 /// base URL (a local server) may go without one.
@@ -247,6 +307,17 @@ pub fn from_spec(
     spec: &str,
     base_url: Option<&str>,
     key_env: Option<&str>,
+    http: HttpConfig,
+) -> Result<Box<dyn Model>, ModelError> {
+    from_spec_with(spec, base_url, key_env.map_or(KeySource::Default, KeySource::Env), http)
+}
+
+/// `from_spec` with the key from any `KeySource`. The key is read here and kept
+/// in an `ApiKey`: it never reaches a log, a message or the sandbox.
+pub fn from_spec_with(
+    spec: &str,
+    base_url: Option<&str>,
+    key_source: KeySource<'_>,
     http: HttpConfig,
 ) -> Result<Box<dyn Model>, ModelError> {
     let (prov, name) = spec.split_once(':').ok_or_else(|| {
@@ -257,19 +328,36 @@ pub fn from_spec(
     if name.is_empty() {
         return Err(ModelError::Config(format!("--model {spec}: the model name is empty")));
     }
-    let env_name = key_env.unwrap_or(provider.default_key_env());
-    let key = std::env::var(env_name).ok().filter(|k| !k.is_empty()).map(ApiKey::new);
-    let needs_key = key_env.is_some() || (base_url.is_none() && provider != Provider::Ollama);
+    let (key, hint, explicit) = match key_source {
+        KeySource::Default | KeySource::Env(_) => {
+            let env_name = match key_source {
+                KeySource::Env(v) => v,
+                _ => provider.default_key_env(),
+            };
+            let key = std::env::var(env_name).ok().filter(|k| !k.is_empty()).map(ApiKey::new);
+            (key, env_name.to_owned(), matches!(key_source, KeySource::Env(_)))
+        }
+        KeySource::File(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| ModelError::Config(format!("cannot read the API key file {}: {e}", path.display())))?;
+            let k = text.trim();
+            if k.is_empty() {
+                return Err(ModelError::Config(format!("the API key file {} is empty", path.display())));
+            }
+            (Some(ApiKey::new(k.to_owned())), format!("the key in {}", path.display()), true)
+        }
+    };
+    let needs_key = explicit || (base_url.is_none() && provider != Provider::Ollama);
     if key.is_none() && needs_key {
         return Err(ModelError::Config(format!(
-            "{}: no API key: set {env_name} (or point --base-url at a server that needs none)",
+            "{}: no API key: set {hint} (or point --base-url at a server that needs none)",
             provider.name()
         )));
     }
     let base = base_url.unwrap_or(provider.default_base_url()).trim_end_matches('/').to_owned();
     let model: Box<dyn Model> = match provider {
-        Provider::Anthropic => Box::new(AnthropicModel::new(name, &base, key, Some(env_name.to_owned()), http)?),
-        p => Box::new(OpenAiModel::new(p.name(), name, &base, key, Some(env_name.to_owned()), http)?),
+        Provider::Anthropic => Box::new(AnthropicModel::new(name, &base, key, Some(hint), http)?),
+        p => Box::new(OpenAiModel::new(p.name(), name, &base, key, Some(hint), http)?),
     };
     Ok(model)
 }
