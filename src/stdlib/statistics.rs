@@ -211,14 +211,22 @@ fn convert(vm: &mut Vm, v: Result<Frac, f64>, t: &T) -> PyResult<Value> {
     }
 }
 
-fn err_cls(vm: &mut Vm) -> PyResult<Rc<Class>> {
+/// A class this module made at import (its per-session state).
+fn module_attr(vm: &mut Vm, name: &str) -> PyResult<Value> {
     let m = vm.modules.borrow().iter().find(|(n, _)| &**n == "statistics").map(|(_, m)| m.clone());
     if let Some(Value::Module(m)) = m {
-        if let Some(Value::Class(c)) = m.attrs.borrow().get("StatisticsError") {
+        if let Some(c @ Value::Class(_)) = m.attrs.borrow().get(name) {
             return Ok(c.clone());
         }
     }
     Err(PyErr::runtime_error("statistics module state is missing"))
+}
+
+fn err_cls(vm: &mut Vm) -> PyResult<Rc<Class>> {
+    match module_attr(vm, "StatisticsError")? {
+        Value::Class(c) => Ok(c),
+        _ => Err(PyErr::runtime_error("statistics module state is missing")),
+    }
 }
 
 fn serr(vm: &mut Vm, msg: &str) -> PyErr {
@@ -247,12 +255,16 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
         ("geometric_mean", geometric_mean),
         ("covariance", covariance),
         ("correlation", correlation),
+        ("linear_regression", linear_regression),
     ];
     let mut attrs = Attrs::default();
     for (n, f) in list {
         attrs.insert((*n).into(), builtin(n, *f));
     }
     attrs.insert("StatisticsError".into(), Value::Class(err));
+    let fields = vec!["slope".to_owned(), "intercept".to_owned()];
+    let lr = super::collections::make_namedtuple_class(vm, "LinearRegression", &fields, Vec::new(), "statistics")?;
+    attrs.insert("LinearRegression".into(), Value::Class(lr));
     Ok(super::helpers_c::module("statistics", attrs))
 }
 
@@ -649,50 +661,108 @@ fn geometric_mean(vm: &mut Vm, args: Args) -> PyResult<Value> {
     Ok(Value::Float((total / logs.len() as f64).exp()))
 }
 
-fn two_lists(vm: &mut Vm, args: Args, fname: &str) -> PyResult<(Vec<Value>, Vec<Value>)> {
-    let [x, y] = args.bind(fname, ["x", "y"], 2, 2)?;
-    let x = vm.collect(&x.unwrap_or(Value::None))?;
-    let y = vm.collect(&y.unwrap_or(Value::None))?;
-    if x.len() != y.len() {
-        return Err(serr(vm, &format!("{fname} requires that both inputs have same number of data points")));
+/// The checks shared by covariance, correlation and linear_regression, in
+/// CPython's order: `len()` of both (so iterators are refused as in CPython),
+/// equal lengths, then at least two points. `what` names the function in messages.
+fn two_lists(vm: &mut Vm, args: Args, fname: &str, what: &str) -> PyResult<(Vec<Value>, Vec<Value>)> {
+    let [x, y] = xy_args(args, fname)?;
+    let n = vm.len(&x)?;
+    if vm.len(&y)? != n {
+        return Err(serr(vm, &format!("{what} requires that both inputs have same number of data points")));
     }
-    if x.len() < 2 {
-        return Err(serr(vm, &format!("{fname} requires at least two data points")));
+    if n < 2 {
+        return Err(serr(vm, &format!("{what} requires at least two data points")));
     }
-    Ok((x, y))
+    Ok((vm.collect(&x)?, vm.collect(&y)?))
+}
+
+/// Binds `(x, y, /)` of a Python-level function, with the interpreter's messages.
+fn xy_args(args: Args, fname: &str) -> PyResult<[Value; 2]> {
+    if let Some((k, _)) = args.kw.first() {
+        return Err(PyErr::type_error(if &**k == "x" || &**k == "y" {
+            format!("{fname}() got some positional-only arguments passed as keyword arguments: '{k}'")
+        } else {
+            format!("{fname}() got an unexpected keyword argument '{k}'")
+        }));
+    }
+    let n = args.pos.len();
+    let mut it = args.pos.into_iter();
+    match (it.next(), it.next()) {
+        _ if n > 2 => Err(PyErr::type_error(format!("{fname}() takes 2 positional arguments but {n} were given"))),
+        (Some(x), Some(y)) => Ok([x, y]),
+        (Some(_), None) => Err(PyErr::type_error(format!("{fname}() missing 1 required positional argument: 'y'"))),
+        _ => Err(PyErr::type_error(format!("{fname}() missing 2 required positional arguments: 'x' and 'y'"))),
+    }
+}
+
+/// `fsum(f(a, b) for a, b in zip(xs, ys))` with `f` done by the machine's
+/// operators, so mixed int/float/Fraction data behaves as in CPython.
+fn fsum_of(vm: &mut Vm, xs: &[Value], ys: &[Value], f: &dyn Fn(&mut Vm, &Value, &Value) -> PyResult<Value>) -> PyResult<f64> {
+    let mut terms = Vec::with_capacity(xs.len());
+    for (a, b) in xs.iter().zip(ys) {
+        vm.tick()?;
+        terms.push(f(vm, a, b)?);
+    }
+    fsum(vm, &terms)
+}
+
+/// `(a - abar) * (b - bbar)`.
+fn centred_product(vm: &mut Vm, a: &Value, abar: f64, b: &Value, bbar: f64) -> PyResult<Value> {
+    let da = vm.binary_op(a, &Value::Float(abar), BinOp::Sub)?;
+    let db = vm.binary_op(b, &Value::Float(bbar), BinOp::Sub)?;
+    vm.binary_op(&da, &db, BinOp::Mult)
+}
+
+/// xbar, ybar and sxy of CPython's covariance family.
+fn centred(vm: &mut Vm, x: &[Value], y: &[Value]) -> PyResult<(f64, f64, f64)> {
+    let n = x.len() as f64;
+    let xbar = fsum(vm, x)? / n;
+    let ybar = fsum(vm, y)? / n;
+    let sxy = fsum_of(vm, x, y, &|vm, a, b| centred_product(vm, a, xbar, b, ybar))?;
+    Ok((xbar, ybar, sxy))
 }
 
 fn covariance(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let (x, y) = two_lists(vm, args, "covariance")?;
-    let n = x.len() as f64;
-    let xbar = fsum(vm, &x)? / n;
-    let ybar = fsum(vm, &y)? / n;
-    let mut prods = Vec::with_capacity(x.len());
-    for (a, b) in x.iter().zip(&y) {
-        let (a, b) = (to_float(vm, a)?, to_float(vm, b)?);
-        prods.push(Value::Float((a - xbar) * (b - ybar)));
-    }
-    let sxy = fsum(vm, &prods)?;
-    Ok(Value::Float(sxy / (n - 1.0)))
+    let (x, y) = two_lists(vm, args, "covariance", "covariance")?;
+    let (_, _, sxy) = centred(vm, &x, &y)?;
+    Ok(Value::Float(sxy / (x.len() as f64 - 1.0)))
 }
 
 fn correlation(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let (x, y) = two_lists(vm, args, "correlation")?;
-    let n = x.len() as f64;
-    let xbar = fsum(vm, &x)? / n;
-    let ybar = fsum(vm, &y)? / n;
-    let (mut sxy, mut sxx, mut syy) = (Vec::new(), Vec::new(), Vec::new());
-    for (a, b) in x.iter().zip(&y) {
-        let (a, b) = (to_float(vm, a)? - xbar, to_float(vm, b)? - ybar);
-        sxy.push(Value::Float(a * b));
-        sxx.push(Value::Float(a * a));
-        syy.push(Value::Float(b * b));
-    }
-    let (sxy, sxx, syy) = (fsum(vm, &sxy)?, fsum(vm, &sxx)?, fsum(vm, &syy)?);
-    if sxx == 0.0 || syy == 0.0 {
+    let (x, y) = two_lists(vm, args, "correlation", "correlation")?;
+    let (xbar, ybar, sxy) = centred(vm, &x, &y)?;
+    let sxx = fsum_of(vm, &x, &x, &|vm, a, b| centred_product(vm, a, xbar, b, xbar))?;
+    let syy = fsum_of(vm, &y, &y, &|vm, a, b| centred_product(vm, a, ybar, b, ybar))?;
+    let den = (sxx * syy).sqrt();
+    if den == 0.0 {
         return Err(serr(vm, "at least one of the inputs is constant"));
     }
-    Ok(Value::Float(sxy / (sxx * syy).sqrt()))
+    Ok(Value::Float(sxy / den))
+}
+
+fn linear_regression(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let proportional = kwarg(&mut args, "proportional");
+    let (x, y) = two_lists(vm, args, "linear_regression", "linear regression")?;
+    let proportional = match proportional {
+        Some(p) => vm.truthy(&p)?,
+        None => false,
+    };
+    let (slope_num, sxx, xbar, ybar) = if proportional {
+        let sxy = fsum_of(vm, &x, &y, &|vm, a, b| vm.binary_op(a, b, BinOp::Mult))?;
+        let sxx = fsum_of(vm, &x, &x, &|vm, a, b| vm.binary_op(a, b, BinOp::Mult))?;
+        (sxy, sxx, 0.0, 0.0)
+    } else {
+        let (xbar, ybar, sxy) = centred(vm, &x, &y)?;
+        let sxx = fsum_of(vm, &x, &x, &|vm, a, b| centred_product(vm, a, xbar, b, xbar))?;
+        (sxy, sxx, xbar, ybar)
+    };
+    if sxx == 0.0 {
+        return Err(serr(vm, "x is constant"));
+    }
+    let slope = slope_num / sxx;
+    let intercept = if proportional { 0.0 } else { ybar - slope * xbar };
+    let cls = module_attr(vm, "LinearRegression")?;
+    vm.call(&cls, Args::new([Value::Float(slope), Value::Float(intercept)]))
 }
 
 #[cfg(test)]
