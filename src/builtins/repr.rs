@@ -156,7 +156,7 @@ impl Vm {
             }
             Value::Class(c) => {
                 if crate::stdlib::r#enum::is_enum_class(c) {
-                    format!("<enum '{}'>", c.name)
+                    crate::stdlib::r#enum::class_repr(c)
                 } else if c.is_user {
                     // Stdlib classes built like user classes carry their own module.
                     format!("<class '{}.{}'>", c.module, c.qualname)
