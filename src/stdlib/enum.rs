@@ -833,3 +833,56 @@ fn flag_hash(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let n = n.map_or(Value::None, Value::string);
     Ok(Value::Int(vm.hash(&n)? as i64))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Output of a program (and its error's last line), run in a fresh session.
+    fn run(src: &str) -> String {
+        let mut s = crate::Session::new(crate::Policy::default());
+        let r = s.run(src, "<test>");
+        let mut out = r.output;
+        if let Some(e) = r.error {
+            out.push_str(&e.last_line());
+        }
+        out
+    }
+
+    #[test]
+    fn flag_combinations_print_as_3_11() {
+        let out = run("from enum import Flag, auto\n\
+            class Perm(Flag):\n    R = 4\n    W = 2\n    X = 1\n\
+            rw = Perm.R | Perm.W\n\
+            print(repr(rw), rw, list(rw), len(rw), Perm.X in rw, rw is Perm.W | Perm.R)\n\
+            print(repr(~Perm.R), repr(Perm(0)), Perm(0), bool(Perm(0)), repr(rw ^ Perm.X))\n\
+            class C(Flag):\n    A = auto()\n    B = auto()\n    AB = A | B\n\
+            print(list(C), repr(C(3)))");
+        assert_eq!(
+            out,
+            "<Perm.R|W: 6> Perm.R|W [<Perm.R: 4>, <Perm.W: 2>] 2 False True\n\
+             <Perm.W|X: 3> <Perm: 0> Perm(0) False <Perm.R|W|X: 7>\n\
+             [<C.A: 1>, <C.B: 2>] <C.AB: 3>\n"
+        );
+    }
+
+    #[test]
+    fn intflag_keeps_unknown_bits_and_strict_flag_refuses_them() {
+        let out = run("from enum import Flag, IntFlag\n\
+            class P(IntFlag):\n    R = 4\n    W = 2\n    X = 1\n\
+            print(repr(P.R | 1), P.R | P.W, repr(P(15)), P.R + 1, P.R > 3)\n\
+            class F(Flag):\n    A = 1\n    B = 2\n\
+            try:\n    F(4)\nexcept ValueError as e:\n    print(e)");
+        assert_eq!(
+            out,
+            "<P.R|X: 5> 6 <P.R|W|X|8: 15> 5 True\n<flag 'F'> invalid value 4\n    given 0b0 100\n  allowed 0b0 011\n"
+        );
+    }
+
+    #[test]
+    fn enum_bin_sign_extends_like_cpython() {
+        assert_eq!(enum_bin(&BigInt::from(8), 4), "0b0 1000");
+        assert_eq!(enum_bin(&BigInt::from(7), 4), "0b0 0111");
+        assert_eq!(enum_bin(&BigInt::from(-9), 4), "0b1 0111");
+    }
+}

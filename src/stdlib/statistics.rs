@@ -769,6 +769,47 @@ fn linear_regression(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 mod tests {
     use super::*;
 
+    /// Output of a program (and its error's last line), run in a fresh session.
+    fn run(src: &str) -> String {
+        let mut s = crate::Session::new(crate::Policy::default());
+        let r = s.run(src, "<test>");
+        let mut out = r.output;
+        if let Some(e) = r.error {
+            out.push_str(&e.last_line());
+        }
+        out
+    }
+
+    #[test]
+    fn linear_regression_is_a_named_pair_with_cpython_digits() {
+        let out = run("import statistics as st\n\
+            r = st.linear_regression([0.1, 2.7, 3.3, 4.9, 5.05], [1.1, 0.2, 3.9, 4.4, 7.25])\n\
+            s, i = r\n\
+            print(r)\nprint(s == r.slope, i == r[1])\n\
+            print(st.linear_regression([1, 2, 3], [2, 4, 6.5], proportional=True))");
+        assert_eq!(
+            out,
+            "LinearRegression(slope=1.0878754171301446, intercept=-0.12208008898776379)\nTrue True\n\
+             LinearRegression(slope=2.107142857142857, intercept=0.0)\n"
+        );
+    }
+
+    #[test]
+    fn covariance_family_errors_use_cpython_wording() {
+        let out = run("import statistics as st\n\
+            for f, a, b in [(st.covariance, [1], [2]), (st.correlation, [1, 2], [3]), (st.correlation, [1, 1], [1, 2]),\n\
+                            (st.linear_regression, [2, 2], [1, 2])]:\n\
+            \x20   try: f(a, b)\n\
+            \x20   except st.StatisticsError as e: print(e)\n\
+            print(st.covariance([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 1, 2, 3, 1, 2, 3]))");
+        assert_eq!(
+            out,
+            "covariance requires at least two data points\n\
+             correlation requires that both inputs have same number of data points\n\
+             at least one of the inputs is constant\nx is constant\n0.75\n"
+        );
+    }
+
     #[test]
     fn ratio_rounding() {
         assert_eq!(ratio_to_f64(&BigInt::from(1), &BigInt::from(3)), 1.0 / 3.0);

@@ -40,7 +40,7 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
     t.insert("substitute".into(), native("substitute", template_substitute));
     t.insert("safe_substitute".into(), native("safe_substitute", template_safe_substitute));
     t.insert("delimiter".into(), Value::str("$"));
-    let cls = vm.new_class("Template", "Template", vec![], t)?;
+    let cls = super::helpers_c::make_class(vm, "Template", "string", vec![], t)?;
     attrs.insert("Template".into(), Value::Class(cls));
     let mut f = Attrs::default();
     let methods: &[(&str, NativeFn)] = &[
@@ -56,7 +56,7 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
     for (n, func) in methods {
         f.insert((*n).into(), native(n, *func));
     }
-    let cls = vm.new_class("Formatter", "Formatter", vec![], f)?;
+    let cls = super::helpers_c::make_class(vm, "Formatter", "string", vec![], f)?;
     attrs.insert("Formatter".into(), Value::Class(cls));
     attrs.insert("__name__".into(), Value::str("string"));
     Ok(Value::Module(Rc::new(Module { name: "string".into(), attrs: RefCell::new(attrs) })))
@@ -520,6 +520,49 @@ fn formatter_convert_field(vm: &mut Vm, args: Args) -> PyResult<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Output of a program (and its error's last line), run in a fresh session.
+    fn run(src: &str) -> String {
+        let mut s = crate::Session::new(crate::Policy::default());
+        let r = s.run(src, "<test>");
+        let mut out = r.output;
+        if let Some(e) = r.error {
+            out.push_str(&e.last_line());
+        }
+        out
+    }
+
+    #[test]
+    fn formatter_overrides_are_called() {
+        let out = run("import string\n\
+            class D(string.Formatter):\n\
+            \x20   def get_value(self, key, args, kwargs):\n\
+            \x20       return kwargs.get(key, '?') if isinstance(key, str) else args[key]\n\
+            \x20   def format_field(self, v, spec):\n\
+            \x20       return '[' + format(v, spec) + ']'\n\
+            print(D().format('{a}-{0:>3}-{b!r}', 7, b='x'))\n\
+            print(list(string.Formatter().parse('a{{b{0!s:>{w}}')))");
+        assert_eq!(out, "[?]-[  7]-['x']\n[('a{', None, None, None), ('b', '0', '>{w}', 's')]\n");
+    }
+
+    #[test]
+    fn formatter_field_names_obey_the_attribute_rule() {
+        // Exactly what str.format answers for the same fields in the sandbox.
+        let probe = "import string\ndef f(): pass\n\
+            for fmt, arg in [('{0.__class__}', 1), ('{0.__globals__}', f), ('{0.__class__.__mro__}', 1)]:\n\
+            \x20   for render in (lambda: string.Formatter().format(fmt, arg), lambda: fmt.format(arg)):\n\
+            \x20       try: print(render())\n\
+            \x20       except AttributeError as e: print('refused:', e)";
+        assert_eq!(
+            run(probe),
+            "refused: 'int' object has no attribute '__class__'\n\
+             refused: 'int' object has no attribute '__class__'\n\
+             refused: 'function' object has no attribute '__globals__'\n\
+             refused: 'function' object has no attribute '__globals__'\n\
+             refused: 'int' object has no attribute '__class__'\n\
+             refused: 'int' object has no attribute '__class__'\n"
+        );
+    }
 
     #[test]
     fn template_pieces() {
