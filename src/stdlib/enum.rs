@@ -650,21 +650,23 @@ fn flag_missing(vm: &mut Vm, cls: &Rc<Class>, value: &Value) -> PyResult<Value> 
         let mut members: Vec<(String, BigInt)> = Vec::new();
         let mut combined = BigInt::zero();
         for m in class_members(cls).unwrap_or_default() {
-            if let (Some(mv), Ok((_, n, _))) = (member_value(&m), member_parts(&m)) {
-                if !(&mv & &member_bits).is_zero() {
-                    combined |= &mv;
-                    members.push((n, mv));
-                }
+            if let (Some(mv), Ok((_, n, _))) = (member_value(&m), member_parts(&m))
+                && !(&mv & &member_bits).is_zero()
+            {
+                combined |= &mv;
+                members.push((n, mv));
             }
         }
         if !aliases.is_zero() {
             let value = &member_bits | &aliases;
             for m in all_members(cls) {
-                if let (Some(mv), Ok((_, n, _))) = (member_value(&m), member_parts(&m)) {
-                    if !members.iter().any(|(_, x)| *x == mv) && !mv.is_zero() && (&mv & &value) == mv {
-                        combined |= &mv;
-                        members.push((n, mv));
-                    }
+                if let (Some(mv), Ok((_, n, _))) = (member_value(&m), member_parts(&m))
+                    && !members.iter().any(|(_, x)| *x == mv)
+                    && !mv.is_zero()
+                    && (&mv & &value) == mv
+                {
+                    combined |= &mv;
+                    members.push((n, mv));
                 }
             }
             v = value;

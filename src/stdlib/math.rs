@@ -1023,6 +1023,9 @@ fn isnan(vm: &mut Vm, args: Args) -> PyResult<Value> {
 /// CPython's own Lanczos code (Modules/mathmodule.c); `erf`, `erfc` and `cbrt` are
 /// glibc's (CPython calls the platform's), rewritten in Rust with glibc's
 /// coefficients and its order of evaluation (which decides the rounding).
+// The coefficients are written as their sources print them, digits past f64's
+// precision included, so that they can be checked against those sources.
+#[allow(clippy::excessive_precision, clippy::unreadable_literal)]
 mod special {
     use super::{frexp_f, ldexp_f};
 
@@ -1038,7 +1041,6 @@ mod special {
     const LOGPI: f64 = 1.144_729_885_849_400_2;
     const LANCZOS_G: f64 = 6.024_680_040_776_729_583_740_234_375;
     const LANCZOS_G_MINUS_HALF: f64 = 5.524_680_040_776_729_583_740_234_375;
-    #[allow(clippy::excessive_precision)]
     const LANCZOS_NUM: [f64; 13] = [
         23531376880.410759688572007674451636754734846804940,
         42919803642.649098768957899047001988850926355848959,

@@ -214,10 +214,10 @@ fn convert(vm: &mut Vm, v: Result<Frac, f64>, t: &T) -> PyResult<Value> {
 /// A class this module made at import (its per-session state).
 fn module_attr(vm: &mut Vm, name: &str) -> PyResult<Value> {
     let m = vm.modules.borrow().iter().find(|(n, _)| &**n == "statistics").map(|(_, m)| m.clone());
-    if let Some(Value::Module(m)) = m {
-        if let Some(c @ Value::Class(_)) = m.attrs.borrow().get(name) {
-            return Ok(c.clone());
-        }
+    if let Some(Value::Module(m)) = m
+        && let Some(c @ Value::Class(_)) = m.attrs.borrow().get(name)
+    {
+        return Ok(c.clone());
     }
     Err(PyErr::runtime_error("statistics module state is missing"))
 }
@@ -244,6 +244,7 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
         ("median", median),
         ("median_low", median_low),
         ("median_high", median_high),
+        ("median_grouped", median_grouped),
         ("mode", mode),
         ("multimode", multimode),
         ("variance", variance),
@@ -287,16 +288,21 @@ fn mean(vm: &mut Vm, args: Args) -> PyResult<Value> {
 fn fsum(vm: &mut Vm, data: &[Value]) -> PyResult<f64> {
     let mut total = Frac::zero();
     let mut special: Option<f64> = None;
+    let mut saw_nan = false;
     for v in data {
         vm.tick()?;
         let f = to_float(vm, v)?;
         if f.is_finite() {
             total = total.add(&float_frac(f));
         } else {
+            saw_nan |= f.is_nan();
             special = Some(special.map_or(f, |s| s + f));
         }
     }
     if let Some(s) = special {
+        if s.is_nan() && !saw_nan {
+            return Err(PyErr::value_error("-inf + inf in fsum"));
+        }
         return Ok(s);
     }
     let r = total.to_f64();
@@ -375,6 +381,55 @@ fn median_high(vm: &mut Vm, args: Args) -> PyResult<Value> {
         return Err(serr(vm, "no median for empty data"));
     }
     Ok(data[n / 2].clone())
+}
+
+/// `float(v)`, through the builtin so that `__float__` and str parsing apply.
+fn as_float(vm: &mut Vm, v: &Value) -> PyResult<f64> {
+    let f = vm.builtins.attrs.borrow().get("float").cloned();
+    let Some(f) = f else { return Err(PyErr::runtime_error("float is missing")) };
+    match vm.call1(&f, v.clone()) {
+        Ok(Value::Float(x)) => Ok(x),
+        Ok(_) => Err(PyErr::type_error("float() returned a non-float")),
+        Err(e) if vm.err_is(&e, ExcKind::ValueError) => Err(PyErr::type_error("Value cannot be converted to a float")),
+        Err(e) => Err(e),
+    }
+}
+
+/// 3.11's median_grouped: the midpoint's class interval, interpolated.
+fn median_grouped(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [data, interval] = args.bind("median_grouped", ["data", "interval"], 0, 1)?;
+    let data = vm.collect(&data.unwrap_or(Value::None))?;
+    let data = sorted(vm, data)?;
+    let n = data.len();
+    if n == 0 {
+        return Err(serr(vm, "no median for empty data"));
+    }
+    let x = data[n / 2].clone();
+    // bisect_left, then bisect_right from there.
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if vm.lt(&data[mid], &x)? {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    let i = lo;
+    hi = n;
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if vm.lt(&x, &data[mid])? {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    let j = lo;
+    let interval = as_float(vm, &interval.unwrap_or(Value::Int(1)))?;
+    let x = as_float(vm, &x)?;
+    let l = x - interval / 2.0;
+    Ok(Value::Float(l + interval * (n as f64 / 2.0 - i as f64) / (j - i) as f64))
 }
 
 /// (value, count) in first-seen order.
@@ -640,7 +695,7 @@ fn harmonic_mean(vm: &mut Vm, args: Args) -> PyResult<Value> {
     if !total.n.is_positive() {
         return Err(serr(vm, "Weighted sum must be positive"));
     }
-    let v = sum_weights.map(|s| s.div(&total)).map_err(|f| f);
+    let v = sum_weights.map(|s| s.div(&total));
     convert(vm, v, &t)
 }
 
