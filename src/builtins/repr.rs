@@ -156,7 +156,7 @@ impl Vm {
             }
             Value::Class(c) => {
                 if crate::stdlib::r#enum::is_enum_class(c) {
-                    format!("<enum '{}'>", c.name)
+                    crate::stdlib::r#enum::class_repr(c)
                 } else if c.is_user {
                     // Stdlib classes built like user classes carry their own module.
                     format!("<class '{}.{}'>", c.module, c.qualname)
@@ -441,6 +441,16 @@ impl Vm {
                         }
                     };
                     percent::check_conversion(&spec).map_err(PyErr::value_error)?;
+                    // An int or float subclass (IntEnum, IntFlag members) formats as its value.
+                    let num = match &arg {
+                        Value::Instance(i) => i
+                            .base
+                            .borrow()
+                            .clone()
+                            .filter(|b| matches!(b, Value::Int(_) | Value::BigInt(_) | Value::Bool(_) | Value::Float(_))),
+                        _ => None,
+                    };
+                    let num = num.as_ref().unwrap_or(&arg);
                     let s = match spec.conv {
                         's' => {
                             let s = self.str(&arg)?;
@@ -463,7 +473,7 @@ impl Vm {
                             _ => return Err(PyErr::type_error(percent::CHAR_REQUIRES_INT_OR_CHAR)),
                         },
                         'd' | 'i' | 'u' | 'o' | 'x' | 'X' => {
-                            let b = match &arg {
+                            let b = match num {
                                 Value::Float(f) if matches!(spec.conv, 'd' | 'i' | 'u') => {
                                     if !f.is_finite() {
                                         return Err(PyErr::overflow("cannot convert float infinity to integer"));
@@ -474,16 +484,16 @@ impl Vm {
                                     Some(b) => b,
                                     None => {
                                         if matches!(spec.conv, 'd' | 'i' | 'u') {
-                                            return Err(PyErr::type_error(format!("%{} format: a real number is required, not {}", spec.conv, other.type_name())));
+                                            return Err(PyErr::type_error(format!("%{} format: a real number is required, not {}", spec.conv, arg.type_name())));
                                         }
-                                        return Err(PyErr::type_error(percent::integer_required(spec.conv, &other.type_name())));
+                                        return Err(PyErr::type_error(percent::integer_required(spec.conv, &arg.type_name())));
                                     }
                                 },
                             };
                             percent::percent_int(&b, &spec).map_err(fmt_err)?
                         }
                         _ => {
-                            let x = match crate::vm::to_f64(&arg) {
+                            let x = match crate::vm::to_f64(num) {
                                 Some(x) => x,
                                 None => return Err(PyErr::type_error(percent::real_number_required(spec.conv, &arg.type_name()))),
                             };

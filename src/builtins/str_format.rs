@@ -264,10 +264,12 @@ fn render_field(
 /// steps applied one at a time (a later malformed step fails only after the
 /// earlier ones ran, as in CPython).
 fn field_object(vm: &mut Vm, name: &str, ctx: &mut Context<'_>) -> PyResult<Value> {
-    let first_end = name.find(['.', '[']).unwrap_or(name.len());
-    let first = &name[..first_end];
-    let index = get_integer(first)?;
-    let empty = first.is_empty();
+    let (first, steps, bad_step) = split_field_name(name)?;
+    let empty = matches!(&first, FieldKey::Name(n) if n.is_empty());
+    let index = match &first {
+        FieldKey::Index(n) => Some(*n),
+        FieldKey::Name(_) => None,
+    };
     let index = if empty || index.is_some() {
         if ctx.auto == Auto::Init {
             ctx.auto = if empty { Auto::Numbered } else { Auto::Manual };
@@ -297,7 +299,7 @@ fn field_object(vm: &mut Vm, name: &str, ctx: &mut Context<'_>) -> PyResult<Valu
     };
     let mut obj = match index {
         None => {
-            let key = Value::str(first);
+            let key = first.to_value();
             match ctx.kwargs {
                 None => return Err(PyErr::key_error(key)),
                 Some(kw) => {
@@ -318,7 +320,56 @@ fn field_object(vm: &mut Vm, name: &str, ctx: &mut Context<'_>) -> PyResult<Valu
             },
         },
     };
+    for step in &steps {
+        obj = apply_step(vm, &obj, step)?;
+    }
+    match bad_step {
+        Some(e) => Err(e),
+        None => Ok(obj),
+    }
+}
+
+/// One `.attr` or `[key]` step. SECURITY: attributes only through `Vm::getattr`.
+pub fn apply_step(vm: &mut Vm, obj: &Value, step: &FieldStep) -> PyResult<Value> {
+    match step {
+        FieldStep::Attr(a) => vm.getattr(obj, a),
+        FieldStep::Item(k) => vm.getitem(obj, &k.to_value()),
+    }
+}
+
+/// The first part of a field name, or a `[key]`: an integer when it is all
+/// decimal digits, else text.
+pub enum FieldKey {
+    Index(usize),
+    Name(String),
+}
+
+impl FieldKey {
+    pub fn to_value(&self) -> Value {
+        match self {
+            FieldKey::Index(n) => Value::from(*n),
+            FieldKey::Name(s) => Value::str(s),
+        }
+    }
+}
+
+pub enum FieldStep {
+    Attr(String),
+    Item(FieldKey),
+}
+
+/// `_string.formatter_field_name_split`: the first part, the well-formed
+/// `.attr`/`[key]` steps, and the error of the first malformed step (CPython
+/// parses the steps lazily, so that error comes only after the earlier steps ran).
+pub fn split_field_name(name: &str) -> PyResult<(FieldKey, Vec<FieldStep>, Option<PyErr>)> {
+    let first_end = name.find(['.', '[']).unwrap_or(name.len());
+    let first = &name[..first_end];
+    let first = match get_integer(first)? {
+        Some(n) => FieldKey::Index(n),
+        None => FieldKey::Name(first.to_owned()),
+    };
     let rest = &name.as_bytes()[first_end..];
+    let mut steps = Vec::new();
     let mut i = 0;
     while i < rest.len() {
         let c = rest[i];
@@ -331,36 +382,86 @@ fn field_object(vm: &mut Vm, name: &str, ctx: &mut Context<'_>) -> PyResult<Valu
                 }
                 let attr = &name[first_end + start..first_end + i];
                 if attr.is_empty() {
-                    return Err(value_error("Empty attribute in format string"));
+                    return Ok((first, steps, Some(value_error("Empty attribute in format string"))));
                 }
-                obj = vm.getattr(&obj, attr)?;
+                steps.push(FieldStep::Attr(attr.to_owned()));
             }
             b'[' => {
                 while i < rest.len() && rest[i] != b']' {
                     i += 1;
                 }
                 if i == rest.len() {
-                    return Err(value_error("Missing ']' in format string"));
+                    return Ok((first, steps, Some(value_error("Missing ']' in format string"))));
                 }
                 let key = &name[first_end + start..first_end + i];
                 i += 1;
                 if key.is_empty() {
-                    return Err(value_error("Empty attribute in format string"));
+                    return Ok((first, steps, Some(value_error("Empty attribute in format string"))));
                 }
-                let key = match get_integer(key)? {
-                    Some(n) => Value::from(n),
-                    None => Value::str(key),
+                let key = match get_integer(key) {
+                    Ok(Some(n)) => FieldKey::Index(n),
+                    Ok(None) => FieldKey::Name(key.to_owned()),
+                    Err(e) => return Ok((first, steps, Some(e))),
                 };
-                obj = vm.getitem(&obj, &key)?;
+                steps.push(FieldStep::Item(key));
             }
             _ => {
-                return Err(value_error(
-                    "Only '.' or '[' may follow ']' in format field specifier",
-                ));
+                let e = value_error("Only '.' or '[' may follow ']' in format field specifier");
+                return Ok((first, steps, Some(e)));
             }
         }
     }
-    Ok(obj)
+    Ok((first, steps, None))
+}
+
+/// One item of `string.Formatter.parse`: literal text, then maybe a field
+/// (name, conversion, spec).
+pub struct MarkupPiece {
+    pub literal: String,
+    pub field: Option<(String, Option<char>, String)>,
+}
+
+/// CPython's MarkupIterator, as `string.Formatter.parse` sees it: a doubled
+/// brace ends a literal piece (keeping one brace), a field ends the literal
+/// before it. Returns the pieces before the first error, then that error (the
+/// iterator raises it only when reached).
+pub fn parse_markup(fmt: &str) -> (Vec<MarkupPiece>, Option<PyErr>) {
+    let b = fmt.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        while i < b.len() && b[i] != b'{' && b[i] != b'}' {
+            i += 1;
+        }
+        if i == b.len() {
+            out.push(MarkupPiece { literal: fmt[start..].to_owned(), field: None });
+            break;
+        }
+        let c = b[i];
+        i += 1;
+        if i < b.len() && b[i] == c {
+            // An escaped brace: the literal keeps one, no field follows.
+            out.push(MarkupPiece { literal: fmt[start..i].to_owned(), field: None });
+            i += 1;
+            continue;
+        }
+        if c == b'}' {
+            return (out, Some(value_error("Single '}' encountered in format string")));
+        }
+        if i == b.len() {
+            return (out, Some(value_error("Single '{' encountered in format string")));
+        }
+        let literal = fmt[start..i - 1].to_owned();
+        match parse_field(fmt, &mut i) {
+            Ok(f) => out.push(MarkupPiece {
+                literal,
+                field: Some((f.name.to_owned(), f.conversion, f.spec.to_owned())),
+            }),
+            Err(e) => return (out, Some(e)),
+        }
+    }
+    (out, None)
 }
 
 #[cfg(test)]
@@ -378,6 +479,30 @@ mod tests {
         assert_eq!(f.map(|f| f.spec), Some(">{w}"));
         assert_eq!(f.map(|f| f.spec_has_fields), Some(true));
         assert_eq!(&s[i..], "tail");
+    }
+
+    #[test]
+    fn markup_pieces_split_at_escaped_braces_and_fields() {
+        let (p, err) = parse_markup("a{{b}}c{0!r:>5}d");
+        assert!(err.is_none());
+        let lits: Vec<&str> = p.iter().map(|m| m.literal.as_str()).collect();
+        assert_eq!(lits, ["a{", "b}", "c", "d"]);
+        let f = p[2].field.as_ref().map(|(n, c, s)| (n.as_str(), *c, s.as_str()));
+        assert_eq!(f, Some(("0", Some('r'), ">5")));
+        let (p, err) = parse_markup("x{}y}");
+        assert_eq!(p.len(), 1);
+        assert!(err.is_some());
+    }
+
+    #[test]
+    fn field_names_split_into_steps_with_a_late_error() {
+        let r = split_field_name("0.a[2][k].");
+        let Ok((first, steps, err)) = r else { panic!("split failed") };
+        assert!(matches!(first, FieldKey::Index(0)));
+        assert_eq!(steps.len(), 3);
+        assert!(matches!(&steps[1], FieldStep::Item(FieldKey::Index(2))));
+        assert!(matches!(&steps[2], FieldStep::Item(FieldKey::Name(k)) if k == "k"));
+        assert!(err.is_some());
     }
 
     #[test]

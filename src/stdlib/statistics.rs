@@ -211,14 +211,22 @@ fn convert(vm: &mut Vm, v: Result<Frac, f64>, t: &T) -> PyResult<Value> {
     }
 }
 
-fn err_cls(vm: &mut Vm) -> PyResult<Rc<Class>> {
+/// A class this module made at import (its per-session state).
+fn module_attr(vm: &mut Vm, name: &str) -> PyResult<Value> {
     let m = vm.modules.borrow().iter().find(|(n, _)| &**n == "statistics").map(|(_, m)| m.clone());
-    if let Some(Value::Module(m)) = m {
-        if let Some(Value::Class(c)) = m.attrs.borrow().get("StatisticsError") {
-            return Ok(c.clone());
-        }
+    if let Some(Value::Module(m)) = m
+        && let Some(c @ Value::Class(_)) = m.attrs.borrow().get(name)
+    {
+        return Ok(c.clone());
     }
     Err(PyErr::runtime_error("statistics module state is missing"))
+}
+
+fn err_cls(vm: &mut Vm) -> PyResult<Rc<Class>> {
+    match module_attr(vm, "StatisticsError")? {
+        Value::Class(c) => Ok(c),
+        _ => Err(PyErr::runtime_error("statistics module state is missing")),
+    }
 }
 
 fn serr(vm: &mut Vm, msg: &str) -> PyErr {
@@ -236,6 +244,7 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
         ("median", median),
         ("median_low", median_low),
         ("median_high", median_high),
+        ("median_grouped", median_grouped),
         ("mode", mode),
         ("multimode", multimode),
         ("variance", variance),
@@ -247,12 +256,16 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
         ("geometric_mean", geometric_mean),
         ("covariance", covariance),
         ("correlation", correlation),
+        ("linear_regression", linear_regression),
     ];
     let mut attrs = Attrs::default();
     for (n, f) in list {
         attrs.insert((*n).into(), builtin(n, *f));
     }
     attrs.insert("StatisticsError".into(), Value::Class(err));
+    let fields = vec!["slope".to_owned(), "intercept".to_owned()];
+    let lr = super::collections::make_namedtuple_class(vm, "LinearRegression", &fields, Vec::new(), "statistics")?;
+    attrs.insert("LinearRegression".into(), Value::Class(lr));
     Ok(super::helpers_c::module("statistics", attrs))
 }
 
@@ -275,16 +288,21 @@ fn mean(vm: &mut Vm, args: Args) -> PyResult<Value> {
 fn fsum(vm: &mut Vm, data: &[Value]) -> PyResult<f64> {
     let mut total = Frac::zero();
     let mut special: Option<f64> = None;
+    let mut saw_nan = false;
     for v in data {
         vm.tick()?;
         let f = to_float(vm, v)?;
         if f.is_finite() {
             total = total.add(&float_frac(f));
         } else {
+            saw_nan |= f.is_nan();
             special = Some(special.map_or(f, |s| s + f));
         }
     }
     if let Some(s) = special {
+        if s.is_nan() && !saw_nan {
+            return Err(PyErr::value_error("-inf + inf in fsum"));
+        }
         return Ok(s);
     }
     let r = total.to_f64();
@@ -363,6 +381,55 @@ fn median_high(vm: &mut Vm, args: Args) -> PyResult<Value> {
         return Err(serr(vm, "no median for empty data"));
     }
     Ok(data[n / 2].clone())
+}
+
+/// `float(v)`, through the builtin so that `__float__` and str parsing apply.
+fn as_float(vm: &mut Vm, v: &Value) -> PyResult<f64> {
+    let f = vm.builtins.attrs.borrow().get("float").cloned();
+    let Some(f) = f else { return Err(PyErr::runtime_error("float is missing")) };
+    match vm.call1(&f, v.clone()) {
+        Ok(Value::Float(x)) => Ok(x),
+        Ok(_) => Err(PyErr::type_error("float() returned a non-float")),
+        Err(e) if vm.err_is(&e, ExcKind::ValueError) => Err(PyErr::type_error("Value cannot be converted to a float")),
+        Err(e) => Err(e),
+    }
+}
+
+/// 3.11's median_grouped: the midpoint's class interval, interpolated.
+fn median_grouped(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [data, interval] = args.bind("median_grouped", ["data", "interval"], 0, 1)?;
+    let data = vm.collect(&data.unwrap_or(Value::None))?;
+    let data = sorted(vm, data)?;
+    let n = data.len();
+    if n == 0 {
+        return Err(serr(vm, "no median for empty data"));
+    }
+    let x = data[n / 2].clone();
+    // bisect_left, then bisect_right from there.
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if vm.lt(&data[mid], &x)? {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    let i = lo;
+    hi = n;
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if vm.lt(&x, &data[mid])? {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    let j = lo;
+    let interval = as_float(vm, &interval.unwrap_or(Value::Int(1)))?;
+    let x = as_float(vm, &x)?;
+    let l = x - interval / 2.0;
+    Ok(Value::Float(l + interval * (n as f64 / 2.0 - i as f64) / (j - i) as f64))
 }
 
 /// (value, count) in first-seen order.
@@ -628,7 +695,7 @@ fn harmonic_mean(vm: &mut Vm, args: Args) -> PyResult<Value> {
     if !total.n.is_positive() {
         return Err(serr(vm, "Weighted sum must be positive"));
     }
-    let v = sum_weights.map(|s| s.div(&total)).map_err(|f| f);
+    let v = sum_weights.map(|s| s.div(&total));
     convert(vm, v, &t)
 }
 
@@ -649,55 +716,154 @@ fn geometric_mean(vm: &mut Vm, args: Args) -> PyResult<Value> {
     Ok(Value::Float((total / logs.len() as f64).exp()))
 }
 
-fn two_lists(vm: &mut Vm, args: Args, fname: &str) -> PyResult<(Vec<Value>, Vec<Value>)> {
-    let [x, y] = args.bind(fname, ["x", "y"], 2, 2)?;
-    let x = vm.collect(&x.unwrap_or(Value::None))?;
-    let y = vm.collect(&y.unwrap_or(Value::None))?;
-    if x.len() != y.len() {
-        return Err(serr(vm, &format!("{fname} requires that both inputs have same number of data points")));
+/// The checks shared by covariance, correlation and linear_regression, in
+/// CPython's order: `len()` of both (so iterators are refused as in CPython),
+/// equal lengths, then at least two points. `what` names the function in messages.
+fn two_lists(vm: &mut Vm, args: Args, fname: &str, what: &str) -> PyResult<(Vec<Value>, Vec<Value>)> {
+    let [x, y] = xy_args(args, fname)?;
+    let n = vm.len(&x)?;
+    if vm.len(&y)? != n {
+        return Err(serr(vm, &format!("{what} requires that both inputs have same number of data points")));
     }
-    if x.len() < 2 {
-        return Err(serr(vm, &format!("{fname} requires at least two data points")));
+    if n < 2 {
+        return Err(serr(vm, &format!("{what} requires at least two data points")));
     }
-    Ok((x, y))
+    Ok((vm.collect(&x)?, vm.collect(&y)?))
+}
+
+/// Binds `(x, y, /)` of a Python-level function, with the interpreter's messages.
+fn xy_args(args: Args, fname: &str) -> PyResult<[Value; 2]> {
+    if let Some((k, _)) = args.kw.first() {
+        return Err(PyErr::type_error(if &**k == "x" || &**k == "y" {
+            format!("{fname}() got some positional-only arguments passed as keyword arguments: '{k}'")
+        } else {
+            format!("{fname}() got an unexpected keyword argument '{k}'")
+        }));
+    }
+    let n = args.pos.len();
+    let mut it = args.pos.into_iter();
+    match (it.next(), it.next()) {
+        _ if n > 2 => Err(PyErr::type_error(format!("{fname}() takes 2 positional arguments but {n} were given"))),
+        (Some(x), Some(y)) => Ok([x, y]),
+        (Some(_), None) => Err(PyErr::type_error(format!("{fname}() missing 1 required positional argument: 'y'"))),
+        _ => Err(PyErr::type_error(format!("{fname}() missing 2 required positional arguments: 'x' and 'y'"))),
+    }
+}
+
+/// `fsum(f(a, b) for a, b in zip(xs, ys))` with `f` done by the machine's
+/// operators, so mixed int/float/Fraction data behaves as in CPython.
+fn fsum_of(vm: &mut Vm, xs: &[Value], ys: &[Value], f: &dyn Fn(&mut Vm, &Value, &Value) -> PyResult<Value>) -> PyResult<f64> {
+    let mut terms = Vec::with_capacity(xs.len());
+    for (a, b) in xs.iter().zip(ys) {
+        vm.tick()?;
+        terms.push(f(vm, a, b)?);
+    }
+    fsum(vm, &terms)
+}
+
+/// `(a - abar) * (b - bbar)`.
+fn centred_product(vm: &mut Vm, a: &Value, abar: f64, b: &Value, bbar: f64) -> PyResult<Value> {
+    let da = vm.binary_op(a, &Value::Float(abar), BinOp::Sub)?;
+    let db = vm.binary_op(b, &Value::Float(bbar), BinOp::Sub)?;
+    vm.binary_op(&da, &db, BinOp::Mult)
+}
+
+/// xbar, ybar and sxy of CPython's covariance family.
+fn centred(vm: &mut Vm, x: &[Value], y: &[Value]) -> PyResult<(f64, f64, f64)> {
+    let n = x.len() as f64;
+    let xbar = fsum(vm, x)? / n;
+    let ybar = fsum(vm, y)? / n;
+    let sxy = fsum_of(vm, x, y, &|vm, a, b| centred_product(vm, a, xbar, b, ybar))?;
+    Ok((xbar, ybar, sxy))
 }
 
 fn covariance(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let (x, y) = two_lists(vm, args, "covariance")?;
-    let n = x.len() as f64;
-    let xbar = fsum(vm, &x)? / n;
-    let ybar = fsum(vm, &y)? / n;
-    let mut prods = Vec::with_capacity(x.len());
-    for (a, b) in x.iter().zip(&y) {
-        let (a, b) = (to_float(vm, a)?, to_float(vm, b)?);
-        prods.push(Value::Float((a - xbar) * (b - ybar)));
-    }
-    let sxy = fsum(vm, &prods)?;
-    Ok(Value::Float(sxy / (n - 1.0)))
+    let (x, y) = two_lists(vm, args, "covariance", "covariance")?;
+    let (_, _, sxy) = centred(vm, &x, &y)?;
+    Ok(Value::Float(sxy / (x.len() as f64 - 1.0)))
 }
 
 fn correlation(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let (x, y) = two_lists(vm, args, "correlation")?;
-    let n = x.len() as f64;
-    let xbar = fsum(vm, &x)? / n;
-    let ybar = fsum(vm, &y)? / n;
-    let (mut sxy, mut sxx, mut syy) = (Vec::new(), Vec::new(), Vec::new());
-    for (a, b) in x.iter().zip(&y) {
-        let (a, b) = (to_float(vm, a)? - xbar, to_float(vm, b)? - ybar);
-        sxy.push(Value::Float(a * b));
-        sxx.push(Value::Float(a * a));
-        syy.push(Value::Float(b * b));
-    }
-    let (sxy, sxx, syy) = (fsum(vm, &sxy)?, fsum(vm, &sxx)?, fsum(vm, &syy)?);
-    if sxx == 0.0 || syy == 0.0 {
+    let (x, y) = two_lists(vm, args, "correlation", "correlation")?;
+    let (xbar, ybar, sxy) = centred(vm, &x, &y)?;
+    let sxx = fsum_of(vm, &x, &x, &|vm, a, b| centred_product(vm, a, xbar, b, xbar))?;
+    let syy = fsum_of(vm, &y, &y, &|vm, a, b| centred_product(vm, a, ybar, b, ybar))?;
+    let den = (sxx * syy).sqrt();
+    if den == 0.0 {
         return Err(serr(vm, "at least one of the inputs is constant"));
     }
-    Ok(Value::Float(sxy / (sxx * syy).sqrt()))
+    Ok(Value::Float(sxy / den))
+}
+
+fn linear_regression(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let proportional = kwarg(&mut args, "proportional");
+    let (x, y) = two_lists(vm, args, "linear_regression", "linear regression")?;
+    let proportional = match proportional {
+        Some(p) => vm.truthy(&p)?,
+        None => false,
+    };
+    let (slope_num, sxx, xbar, ybar) = if proportional {
+        let sxy = fsum_of(vm, &x, &y, &|vm, a, b| vm.binary_op(a, b, BinOp::Mult))?;
+        let sxx = fsum_of(vm, &x, &x, &|vm, a, b| vm.binary_op(a, b, BinOp::Mult))?;
+        (sxy, sxx, 0.0, 0.0)
+    } else {
+        let (xbar, ybar, sxy) = centred(vm, &x, &y)?;
+        let sxx = fsum_of(vm, &x, &x, &|vm, a, b| centred_product(vm, a, xbar, b, xbar))?;
+        (sxy, sxx, xbar, ybar)
+    };
+    if sxx == 0.0 {
+        return Err(serr(vm, "x is constant"));
+    }
+    let slope = slope_num / sxx;
+    let intercept = if proportional { 0.0 } else { ybar - slope * xbar };
+    let cls = module_attr(vm, "LinearRegression")?;
+    vm.call(&cls, Args::new([Value::Float(slope), Value::Float(intercept)]))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Output of a program (and its error's last line), run in a fresh session.
+    fn run(src: &str) -> String {
+        let mut s = crate::Session::new(crate::Policy::default());
+        let r = s.run(src, "<test>");
+        let mut out = r.output;
+        if let Some(e) = r.error {
+            out.push_str(&e.last_line());
+        }
+        out
+    }
+
+    #[test]
+    fn linear_regression_is_a_named_pair_with_cpython_digits() {
+        let out = run("import statistics as st\n\
+            r = st.linear_regression([0.1, 2.7, 3.3, 4.9, 5.05], [1.1, 0.2, 3.9, 4.4, 7.25])\n\
+            s, i = r\n\
+            print(r)\nprint(s == r.slope, i == r[1])\n\
+            print(st.linear_regression([1, 2, 3], [2, 4, 6.5], proportional=True))");
+        assert_eq!(
+            out,
+            "LinearRegression(slope=1.0878754171301446, intercept=-0.12208008898776379)\nTrue True\n\
+             LinearRegression(slope=2.107142857142857, intercept=0.0)\n"
+        );
+    }
+
+    #[test]
+    fn covariance_family_errors_use_cpython_wording() {
+        let out = run("import statistics as st\n\
+            for f, a, b in [(st.covariance, [1], [2]), (st.correlation, [1, 2], [3]), (st.correlation, [1, 1], [1, 2]),\n\
+                            (st.linear_regression, [2, 2], [1, 2])]:\n\
+            \x20   try: f(a, b)\n\
+            \x20   except st.StatisticsError as e: print(e)\n\
+            print(st.covariance([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 1, 2, 3, 1, 2, 3]))");
+        assert_eq!(
+            out,
+            "covariance requires at least two data points\n\
+             correlation requires that both inputs have same number of data points\n\
+             at least one of the inputs is constant\nx is constant\n0.75\n"
+        );
+    }
 
     #[test]
     fn ratio_rounding() {

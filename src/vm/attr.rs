@@ -228,7 +228,11 @@ impl Vm {
         match name {
             "__name__" => return Ok(Value::str(&cls.name)),
             "__qualname__" => return Ok(Value::str(&cls.qualname)),
-            "__module__" => return Ok(Value::str(if cls.is_user { "__main__" } else { "builtins" })),
+            // Classes a stdlib module built carry that module (`string.Formatter`).
+            "__module__" => {
+                let m = if !cls.module.is_empty() { &*cls.module } else if cls.is_user { "__main__" } else { "builtins" };
+                return Ok(Value::str(m));
+            }
             "__doc__" => return Ok(Value::None),
             _ => {}
         }

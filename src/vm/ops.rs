@@ -114,10 +114,12 @@ impl Vm {
             if !matches!(r, Value::NotImplemented) {
                 return Ok(Some(r));
             }
-        } else if let Value::Instance(i) = a {
+        } else if let (Value::Instance(i), false) = (a, binop_of(name) == BinOp::MatMult) {
+            // Arithmetic only: comparisons (`__lt__`...) reach here too and are
+            // answered on the wrapped value by `order` (IntEnum < int).
             if let Some(base) = i.base.borrow().clone() {
                 // Both sides may wrap builtin values (IntEnum + IntEnum).
-                let b2 = if binop_of(name) == BinOp::MatMult { b.clone() } else { builtin_base_of(b) };
+                let b2 = builtin_base_of(b);
                 if let Some(r) = self.builtin_binary(&base, &b2, binop_of(name))? {
                     return Ok(Some(r));
                 }
