@@ -12,10 +12,11 @@
 //! exception table: it needs no static stack-depth analysis in the compiler, and
 //! entering a `try` costs one push.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use crate::syntax::ast::{BinOp, CmpOp};
-use crate::values::Value;
+use crate::values::{NativeFn, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UnaryOpKind {
@@ -214,6 +215,11 @@ pub struct Code {
     pub closure_source: Vec<u32>,
     pub functions: Vec<Rc<Code>>,
     pub docstring: Option<Rc<str>>,
+    /// One entry per name: the native method last found under that name for a
+    /// receiver of a builtin type (keyed by `Value::builtin_kind`). The builtin
+    /// types are immutable, so an entry never goes stale within a session, and a
+    /// code object belongs to one session.
+    pub method_cache: Box<[Cell<Option<(u8, NativeFn)>>]>,
 }
 
 impl Code {

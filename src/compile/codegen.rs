@@ -190,7 +190,9 @@ impl<'a, 'g> Compiler<'a, 'g> {
             .filter_map(|(n, &ci)| u.varnames.get(n).filter(|_| scope.params.contains(n)).map(|&vi| (ci, vi)))
             .collect();
         let (posonly, argcount, kwonly, varargs, varkw) = self.param_counts(u.scope);
+        let nnames = u.names.len();
         Rc::new(Code {
+            method_cache: (0..nnames).map(|_| std::cell::Cell::new(None)).collect(),
             kind: u.kind,
             name: u.name,
             qualname: u.qualname,

@@ -116,6 +116,25 @@ impl Value {
         }
     }
 
+    /// A small number for the values whose class is a builtin (immutable) type
+    /// fixed by the variant, 0 for the rest (instances, classes, modules, natives).
+    #[inline(always)]
+    pub fn builtin_kind(&self) -> u8 {
+        match self {
+            Value::Str(_) => 1,
+            Value::List(_) => 2,
+            Value::Dict(_) => 3,
+            Value::Tuple(_) => 4,
+            Value::Int(_) => 5,
+            Value::Float(_) => 6,
+            Value::Set(_) => 7,
+            Value::FrozenSet(_) => 8,
+            Value::Bytes(_) => 9,
+            Value::ByteArray(_) => 10,
+            _ => 0,
+        }
+    }
+
     /// True for the values that own nothing (no reference count to drop).
     #[inline(always)]
     pub fn is_immediate(&self) -> bool {

@@ -271,6 +271,17 @@ impl Vm {
                     self.tick()?;
                     let argc = argc as usize;
                     let obj_idx = f.stack.len() - argc - 1;
+                    let kind = f.stack[obj_idx].builtin_kind();
+                    if kind != 0 {
+                        if let Some((k, func)) = code.method_cache[n as usize].get() {
+                            if k == kind {
+                                let pos = take_args(&mut f.stack, obj_idx);
+                                let r = func(self, Args { pos, kw: Vec::new() })?;
+                                f.stack.push(r);
+                                continue;
+                            }
+                        }
+                    }
                     let name = &code.names[n as usize];
                     match self.lookup_method(&f.stack[obj_idx], name)? {
                         super::attr::Method::Python(func) => {
@@ -286,6 +297,9 @@ impl Vm {
                             }
                         }
                         super::attr::Method::Native(func) => {
+                            if kind != 0 {
+                                code.method_cache[n as usize].set(Some((kind, func)));
+                            }
                             let pos = take_args(&mut f.stack, obj_idx);
                             let r = func(self, Args { pos, kw: Vec::new() })?;
                             f.stack.push(r);
