@@ -63,6 +63,15 @@ async fn connect_one(spec: &ServerSpec) -> Result<RunningService<RoleClient, Cli
         }
         Transport::Http { url, bearer_token_env, headers } => {
             let mut cfg = StreamableHttpClientTransportConfig::with_uri(url.as_str());
+            // rmcp's default retries a dropped response stream forever, which turns a
+            // dead server into a hang until the call's timeout: a few quick retries
+            // (still enough to resume a stream the server closed on purpose), then
+            // the call fails.
+            let mut backoff = rmcp::transport::common::client_side_sse::ExponentialBackoff::default();
+            backoff.max_times = Some(3);
+            backoff.base_duration = Duration::from_millis(250);
+            backoff.max_delay = Some(Duration::from_secs(2));
+            cfg.retry_config = Arc::new(backoff);
             if let Some(var) = bearer_token_env {
                 let token = std::env::var(var)
                     .map_err(|_| format!("MCP server '{who}': the environment variable {var} (its bearer token) is not set"))?;
@@ -145,6 +154,7 @@ fn make_tool(
     let output_schema = t.output_schema.as_ref().map(|o| Json::Object((**o).clone()));
     let description = t.description.as_deref().unwrap_or("").to_owned();
     let call_name = name.clone();
+    let server_name = server.clone();
     let call = move |args: Json| -> Result<ToolOutput, CallError> {
         let args = match args {
             Json::Object(m) => m,
@@ -156,11 +166,36 @@ fn make_tool(
         let r = rt.block_on(async move { tokio::time::timeout(timeout, peer.call_tool(params)).await });
         match r {
             Err(_) => Err(CallError::Timeout(format!("{call_name}() timed out after {} s", fmt_secs(timeout)))),
-            Ok(Err(e)) => Err(CallError::Tool(format!("{call_name}(): {e}"))),
+            Ok(Err(e)) => Err(service_error(&call_name, &server_name, e)),
             Ok(Ok(res)) => Ok(convert_result(res)),
         }
     };
     Tool { name, description, input_schema, output_schema, server: Some(server), call: std::rc::Rc::new(call) }
+}
+
+/// A failed call as the program reads it: the server's own text for a protocol
+/// error, a plain sentence (not rmcp's type names) when the connection failed.
+fn service_error(call: &str, server: &str, e: rmcp::ServiceError) -> CallError {
+    use rmcp::ServiceError as E;
+    match e {
+        E::McpError(d) => CallError::Tool(format!("{call}(): {}", d.message)),
+        E::Timeout { timeout } => CallError::Timeout(format!("{call}() timed out after {} s", fmt_secs(timeout))),
+        E::TransportClosed => CallError::Tool(format!("{call}(): the connection to MCP server '{server}' is closed")),
+        E::TransportSend(err) => {
+            // The innermost cause says what happened ("Connection refused"); the
+            // outer layers only name rmcp's and reqwest's types.
+            let mut cause: &dyn std::error::Error = &err;
+            while let Some(next) = cause.source() {
+                cause = next;
+            }
+            CallError::Tool(format!("{call}(): cannot reach MCP server '{server}': {cause}"))
+        }
+        E::UnexpectedResponse => CallError::Tool(format!("{call}(): MCP server '{server}' sent an unexpected response")),
+        E::Cancelled { reason } => {
+            CallError::Tool(format!("{call}(): MCP server '{server}' cancelled the call: {}", reason.as_deref().unwrap_or("no reason given")))
+        }
+        other => CallError::Tool(format!("{call}(): MCP server '{server}': {other}")),
+    }
 }
 
 fn fmt_secs(d: Duration) -> String {
