@@ -269,3 +269,87 @@ TypeError: get_sum() takes from 0 to 1 positional arguments but 2 were given
 "
     );
 }
+
+#[test]
+fn progress_notifications_are_inert_lines_on_stderr() {
+    let f = start();
+    let r = run_prog(&mcp(&f), &[], "print(progress(steps=3))\n");
+    assert_eq!((r.stdout.as_str(), r.code), ("3 steps done\n", Some(0)), "{}", r.stderr);
+    // The server's message carries an escape sequence and a bell: both are dropped.
+    assert_eq!(r.stderr, "progress: progress(): 1/3 step 1[31m red\nprogress: progress(): 2/3 step 2[31m red\nprogress: progress(): 3/3 step 3[31m red\n");
+}
+
+#[test]
+fn tools_shows_renames_and_collisions() {
+    let f = start();
+    let r = garter(&["tools", "--mcp", &f.url], None, Duration::from_secs(30));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    for expected in [
+        "# server 'http'\ndef slow(seconds: float) -> str:",
+        "# server 'http', MCP name 'no-props'\ndef no_props(**kwargs: Any) -> str:",
+        "# server 'http', MCP name 'get-sum'\ndef get_sum(a: float | None = None) -> str:",
+        "# server 'http', MCP name 'get.sum' ('get_sum' is taken)\ndef http_get_sum(a: float | None = None) -> str:",
+        "# server 'http', MCP name 'get_sum' ('get_sum' is taken)\ndef http_get_sum_2(a: float | None = None) -> str:",
+        "# server 'http', MCP name 'class'\ndef class_() -> str:",
+        "# server 'http', MCP name '2fa'\ndef _2fa() -> str:",
+        "# server 'http', MCP name 'print' ('print' is taken)\ndef http_print() -> str:",
+    ] {
+        assert!(r.stdout.contains(expected), "missing {expected:?} in\n{}", r.stdout);
+    }
+    // Two servers with the same tools: the first keeps the names, the second's
+    // get a prefix of its server's name, the same way every time.
+    let g = start();
+    let r = garter(&["tools", "--mcp", &f.url, "--mcp", &g.url], None, Duration::from_secs(30));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stdout.contains("# server 'http1'\ndef slow(seconds: float) -> str:"), "{}", r.stdout);
+    assert!(r.stdout.contains("# server 'http2', MCP name 'slow' ('slow' is taken)\ndef http2_slow(seconds: float) -> str:"), "{}", r.stdout);
+    let again = garter(&["tools", "--mcp", &f.url, "--mcp", &g.url], None, Duration::from_secs(30));
+    assert_eq!(r.stdout, again.stdout);
+    // The program sees the same names.
+    let prog = "print(slow(0), http2_slow(0), http2_get_sum(a=1)['tool'])\n";
+    let r = run_prog(&["--mcp".into(), f.url.clone(), "--mcp".into(), g.url.clone()], &[], prog);
+    assert_eq!(r.stdout, "slept 0 slept 0 get-sum\n", "{}", r.stderr);
+}
+
+#[test]
+fn tools_cannot_be_inspected_or_rebound_behind_the_program() {
+    let f = start();
+    let prog = r#"print(type(fail).__name__, repr(fail))
+for attr in ['__self__', '__dict__', '__closure__', '__code__', '__globals__', '__module__', '__wrapped__', 'data', 'func']:
+    try:
+        getattr(fail, attr)
+        print(attr, 'visible')
+    except AttributeError as e:
+        print('AttributeError:', e)
+try:
+    fail.x = 1
+except AttributeError as e:
+    print('AttributeError:', e)
+def use():
+    return fail()
+fail = lambda: 'rebound'
+print(fail(), use())
+del fail
+try:
+    fail()
+except NameError as e:
+    print('NameError:', e)
+try:
+    print(globals()['nested']({'x': 1, 'y': 2})['tool'])
+except NameError as e:
+    print('NameError:', e)
+print(progress(steps=0))
+"#;
+    let r = run_prog(&mcp(&f), &[], prog);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let no = |a: &str| format!("AttributeError: 'builtin_function_or_method' object has no attribute '{a}'\n");
+    let mut expected = "builtin_function_or_method <built-in function fail>\n".to_owned();
+    for a in ["__self__", "__dict__", "__closure__", "__code__", "__globals__", "__module__", "__wrapped__", "data", "func", "x"] {
+        expected.push_str(&no(a));
+    }
+    // Rebinding the name changes that binding only, as in Python: the function
+    // that reads the global sees the new value, and the tool is never called.
+    expected.push_str("rebound rebound\nNameError: name 'fail' is not defined\nNameError: name 'globals' is not defined\n0 steps done\n");
+    assert_eq!(r.stdout, expected);
+    assert!(f.server.seen().iter().all(|l| l != "call fail"), "{:?}", f.server.seen());
+}

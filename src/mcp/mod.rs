@@ -13,8 +13,9 @@ use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use base64::Engine;
-use rmcp::model::{CallToolRequestParams, ClientCapabilities, ClientConfig, Implementation, ProtocolVersion};
-use rmcp::service::{Peer, RoleClient, RunningService, ServiceExt};
+use rmcp::ClientHandler;
+use rmcp::model::{CallToolRequestParams, ClientCapabilities, ClientConfig, Implementation, ProgressNotificationParam, ProtocolVersion};
+use rmcp::service::{NotificationContext, Peer, RoleClient, RunningService, ServiceExt};
 use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess, streamable_http_client::StreamableHttpClientTransportConfig};
 use serde_json::Value as Json;
 
@@ -29,7 +30,78 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// stdio children.
 pub struct McpHost {
     rt: Arc<tokio::runtime::Runtime>,
-    services: Vec<RunningService<RoleClient, ClientConfig>>,
+    services: Vec<RunningService<RoleClient, Client>>,
+    origins: Vec<ToolOrigin>,
+}
+
+/// Where a bound tool comes from: its server and its MCP name, for `garter tools`
+/// to show renames (`get-sum` -> `get_sum`) and collisions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolOrigin {
+    pub server: String,
+    pub mcp_name: String,
+    pub python_name: String,
+}
+
+/// Receives one progress line (already made inert: no control characters).
+pub type ProgressFn = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// The client side of one session: answers the server's notifications.
+#[derive(Clone)]
+pub struct Client {
+    config: ClientConfig,
+    /// The Python name of the call in flight (calls are one at a time), for progress lines.
+    current: Arc<std::sync::Mutex<Option<String>>>,
+    progress: Option<ProgressFn>,
+}
+
+impl ClientHandler for Client {
+    fn get_info(&self) -> ClientConfig {
+        self.config.clone()
+    }
+
+    async fn on_progress(&self, p: ProgressNotificationParam, _context: NotificationContext<RoleClient>) {
+        let Some(report) = &self.progress else { return };
+        let name = self.current.lock().ok().and_then(|c| c.clone());
+        // A notification after its call ended (or before any) has nobody to report to.
+        if let Some(name) = name {
+            report(&progress_line(&name, &p));
+        }
+    }
+}
+
+/// `get_data(): 2/5 Loading` with anything a terminal would interpret removed: the
+/// server's text reaches the user's terminal, so it must stay inert.
+pub fn progress_line(call: &str, p: &ProgressNotificationParam) -> String {
+    let num = |x: f64| if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") };
+    let mut line = format!("{call}(): {}", num(p.progress));
+    if let Some(t) = p.total {
+        line.push('/');
+        line.push_str(&num(t));
+    }
+    if let Some(m) = p.message.as_deref().filter(|m| !m.trim().is_empty()) {
+        line.push(' ');
+        line.push_str(m.trim());
+    }
+    inert(&line, 300)
+}
+
+/// Drops control characters (C0, DEL, C1: escape sequences, bells, carriage returns)
+/// and bidirectional overrides, and cuts the text at `max` characters.
+pub fn inert(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(max));
+    for (n, c) in s
+        .chars()
+        .filter(|&c| !(c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')))
+        .enumerate()
+    {
+        if n == max {
+            out.push_str("...");
+            break;
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn install_crypto() {
@@ -45,7 +117,7 @@ fn client_config() -> ClientConfig {
         .with_protocol_version(ProtocolVersion::V_2025_11_25)
 }
 
-async fn connect_one(spec: &ServerSpec) -> Result<RunningService<RoleClient, ClientConfig>, String> {
+async fn connect_one(spec: &ServerSpec, client: Client) -> Result<RunningService<RoleClient, Client>, String> {
     let who = &spec.name;
     match &spec.transport {
         Transport::Stdio { command, args, env, cwd } => {
@@ -59,7 +131,7 @@ async fn connect_one(spec: &ServerSpec) -> Result<RunningService<RoleClient, Cli
                 .stderr(std::process::Stdio::null())
                 .spawn()
                 .map_err(|e| format!("MCP server '{who}': cannot start {command}: {e}"))?;
-            client_config().serve(transport).await.map_err(|e| format!("MCP server '{who}': {e}"))
+            client.serve(transport).await.map_err(|e| format!("MCP server '{who}': {e}"))
         }
         Transport::Http { url, bearer_token_env, headers } => {
             let mut cfg = StreamableHttpClientTransportConfig::with_uri(url.as_str());
@@ -88,7 +160,7 @@ async fn connect_one(spec: &ServerSpec) -> Result<RunningService<RoleClient, Cli
                 cfg = cfg.custom_headers(map);
             }
             let transport = StreamableHttpClientTransport::from_config(cfg);
-            client_config().serve(transport).await.map_err(|e| format!("MCP server '{who}' ({url}): {e}"))
+            client.serve(transport).await.map_err(|e| format!("MCP server '{who}' ({url}): {e}"))
         }
     }
 }
@@ -98,6 +170,16 @@ impl McpHost {
     /// predictably (see `assign_names`: a later server's duplicate gets its
     /// server's name as a prefix).
     pub fn connect(specs: &[ServerSpec], timeout: Duration) -> Result<(McpHost, Vec<Tool>), String> {
+        McpHost::connect_with_progress(specs, timeout, None)
+    }
+
+    /// As `connect`, with `progress` receiving a line for each progress
+    /// notification of a call in flight (the CLI prints them on stderr).
+    pub fn connect_with_progress(
+        specs: &[ServerSpec],
+        timeout: Duration,
+        progress: Option<ProgressFn>,
+    ) -> Result<(McpHost, Vec<Tool>), String> {
         install_crypto();
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
@@ -105,11 +187,13 @@ impl McpHost {
             .build()
             .map_err(|e| format!("cannot start the MCP runtime: {e}"))?;
         let rt = Arc::new(rt);
-        let mut host = McpHost { rt: rt.clone(), services: Vec::new() };
+        let mut host = McpHost { rt: rt.clone(), services: Vec::new(), origins: Vec::new() };
         let mut listed = Vec::new();
         for spec in specs {
+            let current = Arc::new(std::sync::Mutex::new(None));
+            let client = Client { config: client_config(), current: current.clone(), progress: progress.clone() };
             let (service, tools) = rt.block_on(async {
-                let service = tokio::time::timeout(Duration::from_secs(30), connect_one(spec))
+                let service = tokio::time::timeout(Duration::from_secs(30), connect_one(spec, client))
                     .await
                     .map_err(|_| format!("MCP server '{}': no answer to initialize within 30 s", spec.name))??;
                 let tools = service.list_all_tools().await.map_err(|e| format!("MCP server '{}': tools/list failed: {e}", spec.name))?;
@@ -118,16 +202,22 @@ impl McpHost {
             let peer = service.peer().clone();
             host.services.push(service);
             for t in tools {
-                listed.push((spec.name.clone(), peer.clone(), t));
+                listed.push((spec.name.clone(), peer.clone(), current.clone(), t));
             }
         }
-        let keys: Vec<(Option<&str>, &str)> = listed.iter().map(|(s, _, t)| (Some(s.as_str()), &*t.name)).collect();
+        let keys: Vec<(Option<&str>, &str)> = listed.iter().map(|(s, _, _, t)| (Some(s.as_str()), &*t.name)).collect();
         let names = assign_names(&keys, &["final_answer", "ToolError", "print"]);
         let mut tools = Vec::new();
-        for ((server, peer, t), name) in listed.into_iter().zip(names) {
-            tools.push(make_tool(rt.clone(), peer, server, name, t, timeout));
+        for ((server, peer, current, t), name) in listed.into_iter().zip(names) {
+            host.origins.push(ToolOrigin { server: server.clone(), mcp_name: t.name.to_string(), python_name: name.clone() });
+            tools.push(make_tool(rt.clone(), peer, current, server, name, t, timeout));
         }
         Ok((host, tools))
+    }
+
+    /// Each bound tool's server and MCP name, in binding order.
+    pub fn origins(&self) -> &[ToolOrigin] {
+        &self.origins
     }
 
     /// Closes every session (stdio children are asked to exit, then killed).
@@ -144,6 +234,7 @@ impl McpHost {
 fn make_tool(
     rt: Arc<tokio::runtime::Runtime>,
     peer: Peer<RoleClient>,
+    current: Arc<std::sync::Mutex<Option<String>>>,
     server: String,
     name: String,
     t: rmcp::model::Tool,
@@ -162,8 +253,14 @@ fn make_tool(
         };
         let params = CallToolRequestParams::new(remote.clone()).with_arguments(args);
         let peer = peer.clone();
+        if let Ok(mut c) = current.lock() {
+            *c = Some(call_name.clone());
+        }
         // Dropping the call future at the timeout makes rmcp cancel it on the server.
         let r = rt.block_on(async move { tokio::time::timeout(timeout, peer.call_tool(params)).await });
+        if let Ok(mut c) = current.lock() {
+            *c = None;
+        }
         match r {
             Err(_) => Err(CallError::Timeout(format!("{call_name}() timed out after {} s", fmt_secs(timeout)))),
             Ok(Err(e)) => Err(service_error(&call_name, &server_name, e)),
