@@ -185,3 +185,15 @@ fn streamable_http_server_tools_are_python_functions() {
     let url = format!("http://127.0.0.1:{}/mcp", srv.port);
     check(&garter(&["run", "--mcp", &url], Some(PROGRAM)));
 }
+
+#[test]
+fn progress_of_a_long_tool_shows_on_stderr() {
+    let Some(index) = server() else { return };
+    let line = format!("node '{}' stdio", index.display());
+    let out = garter(&["run", "--mcp-stdio", &line], Some("print(trigger_long_running_operation(duration=1, steps=3))\n"));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "Long running operation completed. Duration: 1 seconds, Steps: 3.\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "progress: trigger_long_running_operation(): 1/3\nprogress: trigger_long_running_operation(): 2/3\nprogress: trigger_long_running_operation(): 3/3\n"
+    );
+}
