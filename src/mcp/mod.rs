@@ -14,8 +14,11 @@ use std::time::Duration;
 
 use base64::Engine;
 use rmcp::ClientHandler;
-use rmcp::model::{CallToolRequestParams, ClientCapabilities, ClientConfig, Implementation, ProgressNotificationParam, ProtocolVersion};
-use rmcp::service::{NotificationContext, Peer, RoleClient, RunningService, ServiceExt};
+use rmcp::model::{
+    CallToolRequestParams, ClientCapabilities, ClientConfig, ElicitRequestParams, ElicitResult, ElicitationAction, Implementation,
+    ProgressNotificationParam, ProtocolVersion,
+};
+use rmcp::service::{NotificationContext, Peer, RequestContext, RoleClient, RunningService, ServiceExt};
 use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess, streamable_http_client::StreamableHttpClientTransportConfig};
 use serde_json::Value as Json;
 
@@ -60,6 +63,25 @@ impl ClientHandler for Client {
         self.config.clone()
     }
 
+    /// Nobody is at hand to fill in a form during a run: a form whose every
+    /// required field has a default is accepted with the defaults (SEP-1034);
+    /// any other request (a required field without one, a URL to visit) is declined.
+    async fn create_elicitation(
+        &self,
+        request: ElicitRequestParams,
+        _context: RequestContext<RoleClient>,
+    ) -> Result<ElicitResult, rmcp::ErrorData> {
+        let j = serde_json::to_value(&request).unwrap_or(Json::Null);
+        Ok(match elicitation_defaults(&j) {
+            Some(content) => {
+                let mut r = ElicitResult::new(ElicitationAction::Accept);
+                r.content = Some(content);
+                r
+            }
+            None => ElicitResult::new(ElicitationAction::Decline),
+        })
+    }
+
     async fn on_progress(&self, p: ProgressNotificationParam, _context: NotificationContext<RoleClient>) {
         let Some(report) = &self.progress else { return };
         let name = self.current.lock().ok().and_then(|c| c.clone());
@@ -68,6 +90,28 @@ impl ClientHandler for Client {
             report(&progress_line(&name, &p));
         }
     }
+}
+
+/// The defaults of a form elicitation's schema as its answer, or None when a
+/// required field has no default or the request is not a form.
+pub fn elicitation_defaults(request: &Json) -> Option<Json> {
+    if request.get("mode").and_then(Json::as_str).is_some_and(|m| m != "form") {
+        return None;
+    }
+    let schema = request.get("requestedSchema")?;
+    let mut out = serde_json::Map::new();
+    if let Some(props) = schema.get("properties").and_then(Json::as_object) {
+        for (k, p) in props {
+            if let Some(d) = p.get("default") {
+                out.insert(k.clone(), d.clone());
+            }
+        }
+    }
+    let required = schema.get("required").and_then(Json::as_array).map(Vec::as_slice).unwrap_or_default();
+    if required.iter().filter_map(Json::as_str).any(|r| !out.contains_key(r)) {
+        return None;
+    }
+    Some(Json::Object(out))
 }
 
 /// `get_data(): 2/5 Loading` with anything a terminal would interpret removed: the
@@ -113,7 +157,9 @@ fn install_crypto() {
 }
 
 fn client_config() -> ClientConfig {
-    ClientConfig::new(ClientCapabilities::default(), Implementation::new("garter", env!("CARGO_PKG_VERSION")))
+    // Form elicitation only, answered with the form's defaults (see create_elicitation).
+    let caps: ClientCapabilities = serde_json::from_value(serde_json::json!({"elicitation": {"form": {}}})).unwrap_or_default();
+    ClientConfig::new(caps, Implementation::new("garter", env!("CARGO_PKG_VERSION")))
         .with_protocol_version(ProtocolVersion::V_2025_11_25)
 }
 
@@ -331,5 +377,30 @@ fn content_of(j: Json) -> Content {
         }
         Some("resource_link") => Content::Resource { uri: s(&j, "uri").unwrap_or_default(), mime_type: s(&j, "mimeType"), text: None },
         _ => Content::Other(j),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn elicitation_is_answered_with_defaults_only_when_they_cover_it() {
+        let form = json!({"mode": "form", "message": "m", "requestedSchema": {"type": "object",
+            "properties": {"name": {"type": "string", "default": "John"}, "age": {"type": "integer", "default": 30}, "note": {"type": "string"}},
+            "required": ["name"]}});
+        assert_eq!(elicitation_defaults(&form), Some(json!({"name": "John", "age": 30})));
+        let missing = json!({"message": "m", "requestedSchema": {"properties": {"name": {"type": "string"}}, "required": ["name"]}});
+        assert_eq!(elicitation_defaults(&missing), None);
+        assert_eq!(elicitation_defaults(&json!({"mode": "url", "url": "http://x", "requestedSchema": {}})), None);
+    }
+
+    #[test]
+    fn progress_lines_are_inert() {
+        let p: ProgressNotificationParam =
+            serde_json::from_value(json!({"progressToken": 1, "progress": 2.0, "total": 5, "message": "a\u{1b}[2Jb\r\u{202e}c\u{7}"})).unwrap_or_else(|_| ProgressNotificationParam::new(rmcp::model::ProgressToken(rmcp::model::NumberOrString::Number(1)), 0.0));
+        assert_eq!(progress_line("f", &p), "f(): 2/5 a[2Jbc");
+        assert_eq!(inert(&"x".repeat(10), 4), "xxxx...");
     }
 }
