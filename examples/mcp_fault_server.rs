@@ -11,7 +11,13 @@ use rmcp::ServiceExt;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let server = fault_server::FaultServer::new(Arc::new(|| std::process::exit(3)));
+    let garbage = Arc::new(|| {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(b"this is not JSON-RPC\n{\"jsonrpc\": \"2.0\", \"id\": \"nobody\", \"result\": 7}\n");
+        let _ = out.flush();
+    });
+    let server = fault_server::FaultServer::new(Arc::new(|| std::process::exit(3)), garbage);
     match server.serve(rmcp::transport::io::stdio()).await {
         Ok(running) => {
             let _ = running.waiting().await;

@@ -29,21 +29,39 @@ struct Fixture {
     _rt: tokio::runtime::Runtime,
 }
 
-/// Forwards loopback connections to `upstream` until `dead` turns true, then cuts
-/// them all and closes every new one at once.
-async fn relay(front: TcpListener, upstream: std::net::SocketAddr, dead: watch::Receiver<bool>) {
+const NORMAL: u8 = 0;
+const DEAD: u8 = 1;
+const GARBAGE: u8 = 2;
+
+/// Forwards loopback connections to `upstream` while `mode` is NORMAL. When it
+/// changes, every open connection is cut; then new ones are closed at once (DEAD)
+/// or answered with an HTTP response whose body is not JSON-RPC (GARBAGE).
+async fn relay(front: TcpListener, upstream: std::net::SocketAddr, mode: watch::Receiver<u8>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     loop {
         let Ok((mut client, _)) = front.accept().await else { return };
-        if *dead.borrow() {
+        let now = *mode.borrow();
+        if now == DEAD {
             drop(client);
             continue;
         }
-        let mut dead = dead.clone();
+        if now == GARBAGE {
+            tokio::spawn(async move {
+                let mut buf = [0u8; 65536];
+                let _ = client.read(&mut buf).await;
+                let body = "data: {this is not json\n\n";
+                let head = format!("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
+                let _ = client.write_all(head.as_bytes()).await;
+                let _ = client.write_all(body.as_bytes()).await;
+            });
+            continue;
+        }
+        let mut mode = mode.clone();
         tokio::spawn(async move {
             let Ok(mut up) = TcpStream::connect(upstream).await else { return };
             tokio::select! {
                 _ = tokio::io::copy_bidirectional(&mut client, &mut up) => {}
-                _ = dead.wait_for(|d| *d) => {}
+                _ = mode.wait_for(|m| *m != NORMAL) => {}
             }
         });
     }
@@ -51,10 +69,22 @@ async fn relay(front: TcpListener, upstream: std::net::SocketAddr, dead: watch::
 
 fn start() -> Fixture {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a tokio runtime");
-    let (dead_tx, dead_rx) = watch::channel(false);
-    let server = FaultServer::new(Arc::new(move || {
-        let _ = dead_tx.send(true);
-    }));
+    let (mode_tx, mode_rx) = watch::channel(NORMAL);
+    let mode_tx = Arc::new(mode_tx);
+    let (m1, m2) = (mode_tx.clone(), mode_tx);
+    let server = FaultServer::new(
+        Arc::new(move || {
+            let _ = m1.send(DEAD);
+        }),
+        // `garbage` answers normally; just after, the server turns to nonsense.
+        Arc::new(move || {
+            let m2 = m2.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                let _ = m2.send(GARBAGE);
+            });
+        }),
+    );
     let handler = server.clone();
     let url = rt.block_on(async move {
         let mut config = StreamableHttpServerConfig::default();
@@ -68,7 +98,7 @@ fn start() -> Fixture {
         });
         let front = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let front_addr = front.local_addr().expect("its address");
-        tokio::spawn(relay(front, back_addr, dead_rx));
+        tokio::spawn(relay(front, back_addr, mode_rx));
         format!("http://{front_addr}/mcp")
     });
     Fixture { url, server, _rt: rt }
@@ -352,4 +382,23 @@ print(progress(steps=0))
     expected.push_str("rebound rebound\nNameError: name 'fail' is not defined\nNameError: name 'globals' is not defined\n0 steps done\n");
     assert_eq!(r.stdout, expected);
     assert!(f.server.seen().iter().all(|l| l != "call fail"), "{:?}", f.server.seen());
+}
+
+const AFTER_GARBAGE: &str = "import time\ntry:\n    print(garbage())\n    time.sleep(0.3)\nexcept ToolError as e:\n    print('garbage:', e)\nexcept TimeoutError as e:\n    print('timeout:', e)\ntry:\n    fail()\nexcept ToolError as e:\n    print('then:', e)\nexcept TimeoutError as e:\n    print('timeout:', e)\nprint('still running')\n";
+
+#[test]
+fn a_server_answering_garbage_is_a_tool_error_or_ignored_never_a_hang() {
+    let f = start();
+    // Over HTTP the answer to fail() is an event stream of nonsense: the call fails.
+    let r = run_prog(&mcp(&f), &["--tool-timeout", "20"], AFTER_GARBAGE);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.took < Duration::from_secs(10), "took {:?}", r.took);
+    assert_eq!(r.stdout, "nonsense follows\nthen: fail(): the connection to MCP server 'http' is closed\nstill running\n");
+    // Over stdio, a line that is not JSON-RPC and an answer to no request are
+    // skipped: the session goes on.
+    let Some(bin) = stdio_server() else { return };
+    let line = format!("'{}'", bin.display());
+    let r = run_prog(&["--mcp-stdio".to_owned(), line], &["--tool-timeout", "20"], AFTER_GARBAGE);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.stdout, "nonsense follows\nthen: the disk is on fire\nstill running\n");
 }

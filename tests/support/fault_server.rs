@@ -30,11 +30,14 @@ pub struct FaultServer {
     pub log: Arc<Mutex<Vec<String>>>,
     /// What `crash` does: exit the process (stdio) or cut the connections (HTTP).
     pub on_crash: Arc<dyn Fn() + Send + Sync>,
+    /// What `garbage` does before it answers: write lines that are not the
+    /// answer to anything (stdio), or answer every later HTTP request with nonsense.
+    pub on_garbage: Arc<dyn Fn() + Send + Sync>,
 }
 
 impl FaultServer {
-    pub fn new(on_crash: Arc<dyn Fn() + Send + Sync>) -> FaultServer {
-        FaultServer { log: Arc::new(Mutex::new(Vec::new())), on_crash }
+    pub fn new(on_crash: Arc<dyn Fn() + Send + Sync>, on_garbage: Arc<dyn Fn() + Send + Sync>) -> FaultServer {
+        FaultServer { log: Arc::new(Mutex::new(Vec::new())), on_crash, on_garbage }
     }
 
     fn note(&self, s: String) {
@@ -61,6 +64,7 @@ pub fn tools() -> Vec<Tool> {
     vec![
         Tool::new("slow", "Sleeps for `seconds`, then answers", schema(json!({"type": "object", "properties": {"seconds": num("How long")}, "required": ["seconds"]}))),
         Tool::new("crash", "The server dies during this call", schema(json!({"type": "object", "properties": {}}))),
+        Tool::new("garbage", "The server answers nonsense", schema(json!({"type": "object", "properties": {}}))),
         Tool::new("fail", "Always reports an error", schema(json!({"type": "object", "properties": {}}))),
         Tool::new("huge", "Answers `size` bytes of text", schema(json!({"type": "object", "properties": {"size": {"type": "integer"}}, "required": ["size"]}))),
         Tool::new("progress", "Sends `steps` progress notifications", schema(json!({"type": "object", "properties": {"steps": {"type": "integer", "default": 3}}}))),
@@ -148,6 +152,10 @@ impl ServerHandler for FaultServer {
                 (self.on_crash)();
                 std::future::pending::<()>().await;
                 text("unreachable".into())
+            }
+            "garbage" => {
+                (self.on_garbage)();
+                text("nonsense follows".into())
             }
             "fail" => Ok(CallToolResult::error(vec![ContentBlock::text("the disk is on fire")]).into()),
             "huge" => {
