@@ -33,8 +33,47 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// stdio children.
 pub struct McpHost {
     rt: Arc<tokio::runtime::Runtime>,
-    services: Vec<RunningService<RoleClient, Client>>,
+    conns: Vec<Arc<Conn>>,
     origins: Vec<ToolOrigin>,
+}
+
+/// How many times one host reconnects to one server before it stops trying.
+const MAX_RECONNECTS: usize = 3;
+
+/// One server's session. When it has closed (the server died or restarted, or
+/// sent something that ended the transport), the call that saw it close fails
+/// and a later call connects afresh, at most `MAX_RECONNECTS` times.
+struct Conn {
+    spec: ServerSpec,
+    client: Client,
+    service: std::sync::Mutex<Option<RunningService<RoleClient, Client>>>,
+    reconnects: std::sync::atomic::AtomicUsize,
+}
+
+impl Conn {
+    async fn peer(&self) -> Result<Peer<RoleClient>, String> {
+        use std::sync::atomic::Ordering;
+        let live = self.service.lock().ok().and_then(|s| s.as_ref().map(|s| s.peer().clone()));
+        if let Some(p) = live.filter(|p| !p.is_transport_closed()) {
+            return Ok(p);
+        }
+        if self.reconnects.fetch_add(1, Ordering::Relaxed) >= MAX_RECONNECTS {
+            return Err(format!("the connection to MCP server '{}' is closed", self.spec.name));
+        }
+        // The old session is dropped first: for stdio that reaps the dead child.
+        let old = self.service.lock().ok().and_then(|mut s| s.take());
+        drop(old);
+        let fresh = tokio::time::timeout(Duration::from_secs(10), connect_one(&self.spec, self.client.clone()))
+            .await
+            .map_err(|_| format!("MCP server '{}': no answer to initialize within 10 s", self.spec.name))
+            .and_then(|r| r)
+            .map_err(|e| format!("the connection to MCP server '{}' is closed and reconnecting failed ({e})", self.spec.name))?;
+        let p = fresh.peer().clone();
+        if let Ok(mut s) = self.service.lock() {
+            *s = Some(fresh);
+        }
+        Ok(p)
+    }
 }
 
 /// Where a bound tool comes from: its server and its MCP name, for `garter tools`
@@ -53,7 +92,7 @@ pub type ProgressFn = Arc<dyn Fn(&str) + Send + Sync>;
 #[derive(Clone)]
 pub struct Client {
     config: ClientConfig,
-    /// The Python name of the call in flight (calls are one at a time), for progress lines.
+    /// The Python name of the call in flight or last made (calls are one at a time), for progress lines.
     current: Arc<std::sync::Mutex<Option<String>>>,
     progress: Option<ProgressFn>,
 }
@@ -85,7 +124,7 @@ impl ClientHandler for Client {
     async fn on_progress(&self, p: ProgressNotificationParam, _context: NotificationContext<RoleClient>) {
         let Some(report) = &self.progress else { return };
         let name = self.current.lock().ok().and_then(|c| c.clone());
-        // A notification after its call ended (or before any) has nobody to report to.
+        // A notification before any call has nobody to report to.
         if let Some(name) = name {
             report(&progress_line(&name, &p));
         }
@@ -233,30 +272,35 @@ impl McpHost {
             .build()
             .map_err(|e| format!("cannot start the MCP runtime: {e}"))?;
         let rt = Arc::new(rt);
-        let mut host = McpHost { rt: rt.clone(), services: Vec::new(), origins: Vec::new() };
+        let mut host = McpHost { rt: rt.clone(), conns: Vec::new(), origins: Vec::new() };
         let mut listed = Vec::new();
         for spec in specs {
             let current = Arc::new(std::sync::Mutex::new(None));
             let client = Client { config: client_config(), current: current.clone(), progress: progress.clone() };
             let (service, tools) = rt.block_on(async {
-                let service = tokio::time::timeout(Duration::from_secs(30), connect_one(spec, client))
+                let service = tokio::time::timeout(Duration::from_secs(30), connect_one(spec, client.clone()))
                     .await
                     .map_err(|_| format!("MCP server '{}': no answer to initialize within 30 s", spec.name))??;
                 let tools = service.list_all_tools().await.map_err(|e| format!("MCP server '{}': tools/list failed: {e}", spec.name))?;
                 Ok::<_, String>((service, tools))
             })?;
-            let peer = service.peer().clone();
-            host.services.push(service);
+            let conn = Arc::new(Conn {
+                spec: spec.clone(),
+                client,
+                service: std::sync::Mutex::new(Some(service)),
+                reconnects: std::sync::atomic::AtomicUsize::new(0),
+            });
+            host.conns.push(conn.clone());
             for t in tools {
-                listed.push((spec.name.clone(), peer.clone(), current.clone(), t));
+                listed.push((spec.name.clone(), conn.clone(), current.clone(), t));
             }
         }
         let keys: Vec<(Option<&str>, &str)> = listed.iter().map(|(s, _, _, t)| (Some(s.as_str()), &*t.name)).collect();
         let names = assign_names(&keys, &["final_answer", "ToolError", "print"]);
         let mut tools = Vec::new();
-        for ((server, peer, current, t), name) in listed.into_iter().zip(names) {
+        for ((server, conn, current, t), name) in listed.into_iter().zip(names) {
             host.origins.push(ToolOrigin { server: server.clone(), mcp_name: t.name.to_string(), python_name: name.clone() });
-            tools.push(make_tool(rt.clone(), peer, current, server, name, t, timeout));
+            tools.push(make_tool(rt.clone(), conn, current, server, name, t, timeout));
         }
         Ok((host, tools))
     }
@@ -268,7 +312,7 @@ impl McpHost {
 
     /// Closes every session (stdio children are asked to exit, then killed).
     pub fn shutdown(mut self) {
-        let services = std::mem::take(&mut self.services);
+        let services: Vec<_> = std::mem::take(&mut self.conns).iter().filter_map(|c| c.service.lock().ok().and_then(|mut s| s.take())).collect();
         self.rt.block_on(async {
             for mut s in services {
                 let _ = tokio::time::timeout(Duration::from_secs(3), s.close()).await;
@@ -279,7 +323,7 @@ impl McpHost {
 
 fn make_tool(
     rt: Arc<tokio::runtime::Runtime>,
-    peer: Peer<RoleClient>,
+    conn: Arc<Conn>,
     current: Arc<std::sync::Mutex<Option<String>>>,
     server: String,
     name: String,
@@ -298,18 +342,26 @@ fn make_tool(
             _ => serde_json::Map::new(),
         };
         let params = CallToolRequestParams::new(remote.clone()).with_arguments(args);
-        let peer = peer.clone();
+        let conn = conn.clone();
         if let Ok(mut c) = current.lock() {
             *c = Some(call_name.clone());
         }
         // Dropping the call future at the timeout makes rmcp cancel it on the server.
-        let r = rt.block_on(async move { tokio::time::timeout(timeout, peer.call_tool(params)).await });
-        if let Ok(mut c) = current.lock() {
-            *c = None;
-        }
+        let r = rt.block_on(async move {
+            tokio::time::timeout(timeout, async move {
+                match conn.peer().await {
+                    Ok(peer) => peer.call_tool(params).await.map_err(Ok),
+                    Err(why) => Err(Err(why)),
+                }
+            })
+            .await
+        });
+        // `current` keeps this call's name: rmcp hands notifications to the
+        // handler on their own task, so the last ones can land after the answer.
         match r {
             Err(_) => Err(CallError::Timeout(format!("{call_name}() timed out after {} s", fmt_secs(timeout)))),
-            Ok(Err(e)) => Err(service_error(&call_name, &server_name, e)),
+            Ok(Err(Ok(e))) => Err(service_error(&call_name, &server_name, e)),
+            Ok(Err(Err(why))) => Err(CallError::Tool(format!("{call_name}(): {why}"))),
             Ok(Ok(res)) => Ok(convert_result(res)),
         }
     };
