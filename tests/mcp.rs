@@ -37,7 +37,9 @@ fn garter(args: &[&str], program: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_garter"));
     bare(&mut cmd).args(args);
     if let Some(src) = program {
-        let path = dir.join(format!("prog{}.py", args.len()));
+        // One file per call: tests run in parallel and must not share a program.
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let path = dir.join(format!("prog{}.py", N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
         std::fs::write(&path, src).expect("write the test program");
         cmd.arg(&path);
     }
