@@ -315,6 +315,10 @@ impl McpHost {
         let services: Vec<_> = std::mem::take(&mut self.conns).iter().filter_map(|c| c.service.lock().ok().and_then(|mut s| s.take())).collect();
         self.rt.block_on(async {
             for mut s in services {
+                // A session whose transport already ended has nobody to say goodbye to.
+                if s.peer().is_transport_closed() {
+                    continue;
+                }
                 let _ = tokio::time::timeout(Duration::from_secs(3), s.close()).await;
             }
         });
