@@ -97,7 +97,7 @@ type ToolHost = Option<garter::mcp::McpHost>;
 type ToolHost = Option<()>;
 
 #[cfg(feature = "mcp")]
-fn connect_tools(a: &McpArgs) -> Result<(ToolHost, Vec<garter::tools::Tool>), String> {
+fn connect_tools(a: &McpArgs, progress: bool) -> Result<(ToolHost, Vec<garter::tools::Tool>), String> {
     use garter::mcp::{ServerSpec, Transport};
     if a.is_empty() {
         return Ok((None, Vec::new()));
@@ -126,12 +126,20 @@ fn connect_tools(a: &McpArgs) -> Result<(ToolHost, Vec<garter::tools::Tool>), St
         Some(_) => return Err("--tool-timeout must be a positive number of seconds".into()),
         None => garter::mcp::DEFAULT_TIMEOUT,
     };
-    let (host, tools) = garter::mcp::McpHost::connect(&specs, timeout)?;
+    // Long tools report progress: one inert line each on stderr, apart from the
+    // program's own output on stdout.
+    let progress: Option<garter::mcp::ProgressFn> = progress.then(|| {
+        std::sync::Arc::new(|line: &str| {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "progress: {line}");
+        }) as garter::mcp::ProgressFn
+    });
+    let (host, tools) = garter::mcp::McpHost::connect_with_progress(&specs, timeout, progress)?;
     Ok((Some(host), tools))
 }
 
 #[cfg(not(feature = "mcp"))]
-fn connect_tools(a: &McpArgs) -> Result<(ToolHost, Vec<garter::tools::Tool>), String> {
+fn connect_tools(a: &McpArgs, _progress: bool) -> Result<(ToolHost, Vec<garter::tools::Tool>), String> {
     if a.is_empty() { Ok((None, Vec::new())) } else { Err("this garter was built without MCP support (feature `mcp`)".into()) }
 }
 
@@ -145,9 +153,9 @@ fn close_tools(host: ToolHost) {
 }
 
 fn tools_command(a: McpArgs) -> ExitCode {
-    match connect_tools(&a) {
+    match connect_tools(&a, false) {
         Ok((host, tools)) => {
-            let stubs: Vec<String> = tools.iter().map(garter::tools::python_stub).collect();
+            let stubs: Vec<String> = tools.iter().map(|t| format!("{}{}", origin_comment(&host, &t.name), garter::tools::python_stub(t))).collect();
             let mut out = std::io::stdout().lock();
             let _ = out.write_all(stubs.join("\n").as_bytes());
             let _ = out.flush();
@@ -159,6 +167,31 @@ fn tools_command(a: McpArgs) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `# server 'http', MCP name 'get.sum' ('get_sum' is taken)`: where a stub's tool
+/// comes from, and why its Python name differs from its MCP name, as a comment
+/// line so that the output stays Python.
+#[cfg(feature = "mcp")]
+fn origin_comment(host: &ToolHost, python_name: &str) -> String {
+    let Some(o) = host.as_ref().and_then(|h| h.origins().iter().find(|o| o.python_name == python_name)) else {
+        return String::new();
+    };
+    let quote = |s: &str| garter::tools::stub::py_literal(&serde_json::Value::String(s.to_owned()));
+    let mut line = format!("# server {}", quote(&o.server));
+    if o.mcp_name != o.python_name {
+        line.push_str(&format!(", MCP name {}", quote(&o.mcp_name)));
+        let plain = garter::tools::sanitize_name(&o.mcp_name);
+        if plain != o.python_name {
+            line.push_str(&format!(" ({} is taken)", quote(&plain)));
+        }
+    }
+    garter::mcp::inert(&line, 500) + "\n"
+}
+
+#[cfg(not(feature = "mcp"))]
+fn origin_comment(_host: &ToolHost, _python_name: &str) -> String {
+    String::new()
 }
 
 fn read_source(path: &PathBuf) -> Result<String, String> {
@@ -184,7 +217,7 @@ fn run(policy: Policy, path: PathBuf, mcp: McpArgs) -> ExitCode {
         }
     };
     let filename = if path.as_os_str() == "-" { "<stdin>".to_owned() } else { path.display().to_string() };
-    let (host, tools) = match connect_tools(&mcp) {
+    let (host, tools) = match connect_tools(&mcp, true) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("garter: {e}");

@@ -125,7 +125,7 @@ impl Session {
             }
             Err(e) => Some(e),
         };
-        let (frame, r) = self.vm.execute(frame, pending);
+        let (frame, r) = self.vm.execute_resumed(frame, pending);
         self.finish(frame, r)
     }
 

@@ -37,7 +37,9 @@ fn garter(args: &[&str], program: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_garter"));
     bare(&mut cmd).args(args);
     if let Some(src) = program {
-        let path = dir.join(format!("prog{}.py", args.len()));
+        // One file per call: tests run in parallel and must not share a program.
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let path = dir.join(format!("prog{}.py", N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
         std::fs::write(&path, src).expect("write the test program");
         cmd.arg(&path);
     }
@@ -184,4 +186,17 @@ fn streamable_http_server_tools_are_python_functions() {
     let srv = start_http(&index);
     let url = format!("http://127.0.0.1:{}/mcp", srv.port);
     check(&garter(&["run", "--mcp", &url], Some(PROGRAM)));
+}
+
+#[test]
+fn progress_of_a_long_tool_shows_on_stderr() {
+    let Some(index) = server() else { return };
+    let line = format!("node '{}' stdio", index.display());
+    let out = garter(&["run", "--mcp-stdio", &line], Some("print(trigger_long_running_operation(duration=1, steps=3))\n"));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "Long running operation completed. Duration: 1 seconds, Steps: 3.\n");
+    // rmcp delivers notifications on their own task: the last one, sent just
+    // before the answer, may be handled after the run ended. The others come first.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let all = "progress: trigger_long_running_operation(): 1/3\nprogress: trigger_long_running_operation(): 2/3\nprogress: trigger_long_running_operation(): 3/3\n";
+    assert!(stderr.len() >= 2 * all.len() / 3 && all.starts_with(&*stderr), "{stderr}");
 }

@@ -338,6 +338,17 @@ mod tests {
     }
 
     #[test]
+    fn calls_inside_functions_return_and_raise_to_their_callers() {
+        let mut s = session_with_tools();
+        let src = "def f(a):\n    return get_sum(a, 1)\nprint(f(1), f(2))\ndef g():\n    try:\n        return failing()\n    except ToolError as e:\n        return 'caught ' + str(e)\nprint(g())\ndef h():\n    return [failing()]\ndef k():\n    return h()\ntry:\n    k()\nexcept ToolError as e:\n    print('outer', e)\nclass C:\n    def m(self):\n        return weather(city='x')['conditions']\nprint(C().m())\n";
+        let (out, err) = run(&mut s, src);
+        assert_eq!(err, None);
+        assert_eq!(out, "The sum of 1 and 1 is 2. The sum of 2 and 1 is 3.\ncaught it broke\nouter it broke\nSunny\n");
+        let (_, err) = run(&mut s, "def h():\n    get_sum(1)\nh()\n");
+        assert_eq!(err.as_deref(), Some("TypeError: get_sum() missing 1 required positional argument: 'b'"));
+    }
+
+    #[test]
     fn tool_error_exists_without_tools() {
         let mut s = Session::new(Policy::default());
         let (out, _) = run(&mut s, "print(issubclass(ToolError, Exception))");

@@ -35,8 +35,19 @@ macro_rules! top {
 impl Vm {
     /// Runs `frame` until it returns or yields, with an exception to raise in it first
     /// if `pending` is set (generator `throw`).
-    pub fn execute(&mut self, mut f: Box<Frame>, pending: Option<PyErr>) -> (Box<Frame>, PyResult<Exit>) {
+    pub fn execute(&mut self, f: Box<Frame>, pending: Option<PyErr>) -> (Box<Frame>, PyResult<Exit>) {
         let base = self.frames.len();
+        self.execute_above(f, pending, base)
+    }
+
+    /// Continues a run stopped at a host call: `f` is the frame that made the call
+    /// and the frames below it on `self.frames` are its callers, all part of the
+    /// same top-level run, so returns and exceptions must reach them (base 0).
+    pub fn execute_resumed(&mut self, f: Box<Frame>, pending: Option<PyErr>) -> (Box<Frame>, PyResult<Exit>) {
+        self.execute_above(f, pending, 0)
+    }
+
+    fn execute_above(&mut self, mut f: Box<Frame>, pending: Option<PyErr>, base: usize) -> (Box<Frame>, PyResult<Exit>) {
         if let Some(e) = pending {
             if let Err(e) = self.unwind(&mut f, base, e) {
                 return (f, Err(e));

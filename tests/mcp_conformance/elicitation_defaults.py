@@ -1,0 +1,1 @@
+print(test_client_elicitation_defaults())

@@ -1,0 +1,2 @@
+# Connecting is the scenario: initialize, then tools/list.
+print("connected")

@@ -1,0 +1,1 @@
+print(add_numbers(2, 3))
