@@ -212,7 +212,7 @@ pub fn main(a: AgentArgs) -> ExitCode {
         planning_interval: a.planning_interval,
         ..AgentConfig::default()
     };
-    let (host, tools) = match crate::connect_tools(&a.mcp) {
+    let (host, tools) = match crate::connect_tools(&a.mcp, true) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("garter agent: {e}");
