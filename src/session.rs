@@ -278,6 +278,50 @@ mod tests {
     }
 
     #[test]
+    fn attribute_caches_follow_changes_to_classes() {
+        // The loop caches what `obj.name` means per class; every change to a class
+        // (a property or method added later, an instance attribute shadowing a
+        // method, a subclass) must be seen at once.
+        let mut s = session();
+        let prog = r#"
+class A:
+    def __init__(self):
+        self.x = 1
+    def m(self):
+        return 'A.m'
+a = A()
+out = []
+for i in range(4):
+    out.append((a.x, a.m()))
+    if i == 0:
+        A.x = property(lambda self: 'prop')
+    if i == 1:
+        A.m = lambda self: 'new m'
+    if i == 2:
+        a.m = lambda: 'inst m'
+class B(A):
+    def __init__(self):
+        pass
+    def m(self):
+        return 'B.m'
+b = B()
+out.append((b.x, b.m()))
+for i in range(2):
+    a.y = i
+    out.append(a.y)
+    if i == 0:
+        A.y = property(lambda self: 'py', lambda self, v: None)
+print(out)
+"#;
+        let r = s.run(prog, "<caches>");
+        assert!(r.error.is_none(), "{:?}", r.error.as_ref().map(RunError::last_line));
+        assert_eq!(
+            r.output,
+            "[(1, 'A.m'), ('prop', 'A.m'), ('prop', 'new m'), ('prop', 'inst m'), ('prop', 'B.m'), 0, 'py']\n"
+        );
+    }
+
+    #[test]
     fn final_answer_ends_the_run_with_its_value() {
         let mut s = session();
         let r = s.run("print('before')\nfinal_answer([1, 2])\nprint('after')", "<fa>");

@@ -2,7 +2,6 @@
 //! hierarchy. Each session builds its own, so a program that changes one changes it
 //! for itself only.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::values::*;
@@ -61,7 +60,7 @@ pub fn builtin_class(name: &str, tag: TypeTag, bases: Vec<Rc<Class>>) -> Rc<Clas
         module: "builtins".into(),
         bases,
         mro,
-        dict: RefCell::new(Attrs::default()),
+        dict: ClassDict::new(Attrs::default()),
         tag,
         exc_kind: None,
         is_exception,
@@ -88,7 +87,7 @@ impl Types {
                 module: c.module.clone(),
                 bases: c.bases.clone(),
                 mro: c.mro.clone(),
-                dict: RefCell::new(Attrs::default()),
+                dict: ClassDict::new(Attrs::default()),
                 tag: TypeTag::BaseException,
                 exc_kind: Some(k),
                 is_exception: true,

@@ -16,7 +16,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use crate::syntax::ast::{BinOp, CmpOp};
-use crate::values::{NativeFn, Value};
+use crate::values::{AttrCache, NativeFn, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UnaryOpKind {
@@ -220,6 +220,8 @@ pub struct Code {
     /// types are immutable, so an entry never goes stale within a session, and a
     /// code object belongs to one session.
     pub method_cache: Box<[Cell<Option<(u8, NativeFn)>>]>,
+    /// One entry per name: what `obj.name` was for instances of the last class seen.
+    pub attr_cache: Box<[std::cell::RefCell<Option<AttrCache>>]>,
 }
 
 impl Code {

@@ -193,6 +193,7 @@ impl<'a, 'g> Compiler<'a, 'g> {
         let nnames = u.names.len();
         Rc::new(Code {
             method_cache: (0..nnames).map(|_| std::cell::Cell::new(None)).collect(),
+            attr_cache: (0..nnames).map(|_| std::cell::RefCell::new(None)).collect(),
             kind: u.kind,
             name: u.name,
             qualname: u.qualname,

@@ -43,7 +43,7 @@ fn make_class(name: &str, module: &str, bases: Vec<Rc<Class>>, tag: TypeTag, dic
         module: module.into(),
         bases: base.bases.clone(),
         mro: base.mro.clone(),
-        dict: RefCell::new(dict),
+        dict: ClassDict::new(dict),
         tag,
         exc_kind: None,
         is_exception: base.is_exception,

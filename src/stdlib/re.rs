@@ -125,7 +125,7 @@ fn make_class(name: &str, bases: Vec<Rc<Class>>, tag: TypeTag, dict: Attrs) -> R
         module: "re".into(),
         bases: base.bases.clone(),
         mro: base.mro.clone(),
-        dict: RefCell::new(dict),
+        dict: ClassDict::new(dict),
         tag,
         exc_kind: None,
         is_exception: base.is_exception,

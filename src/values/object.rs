@@ -274,6 +274,69 @@ pub enum TypeTag {
     Native,
 }
 
+thread_local! {
+    static CLASS_EPOCH: Cell<u64> = const { Cell::new(0) };
+}
+
+/// The number of times any class dict has been opened for writing on this thread.
+/// The machine's attribute caches (`AttrCache`) are valid only while it is unchanged.
+#[inline(always)]
+pub fn class_epoch() -> u64 {
+    CLASS_EPOCH.with(|e| e.get())
+}
+
+/// A class's namespace. Every write goes through `borrow_mut`, which moves the class
+/// epoch on, so a cache keyed by the epoch can never see a stale class.
+pub struct ClassDict(RefCell<Attrs>);
+
+impl ClassDict {
+    pub fn new(attrs: Attrs) -> ClassDict {
+        ClassDict(RefCell::new(attrs))
+    }
+
+    #[inline(always)]
+    pub fn borrow(&self) -> std::cell::Ref<'_, Attrs> {
+        self.0.borrow()
+    }
+
+    pub fn borrow_mut(&self) -> std::cell::RefMut<'_, Attrs> {
+        CLASS_EPOCH.with(|e| e.set(e.get() + 1));
+        self.0.borrow_mut()
+    }
+}
+
+/// What the machine remembers about `obj.name` for instances of one class, per
+/// name of a code object (see `Code::attr_cache`). It holds the class weakly: the
+/// allocation stays put, so the pointer comparison cannot be fooled by a new class
+/// at the same address.
+pub struct AttrCache {
+    pub class: std::rc::Weak<Class>,
+    pub epoch: u64,
+    /// No user class along the MRO defines the name as a property: an instance's
+    /// own attribute of that name is the answer to a read.
+    pub plain_load: bool,
+    /// A write can go straight into the instance's attributes: the name is no
+    /// dunder, no user class defines it as a property or descriptor, the class has
+    /// no `__setattr__` of its own and is no exception class.
+    pub plain_store: bool,
+    /// The name is a Python function along the MRO: `obj.name(...)` calls it with
+    /// `obj` first when the instance has no attribute of that name.
+    pub method: Option<Rc<Function>>,
+}
+
+impl std::fmt::Debug for AttrCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AttrCache(epoch {})", self.epoch)
+    }
+}
+
+impl AttrCache {
+    #[inline(always)]
+    pub fn fits(&self, cls: &Rc<Class>) -> bool {
+        self.epoch == class_epoch() && std::ptr::eq(self.class.as_ptr(), Rc::as_ptr(cls))
+    }
+}
+
 /// A class: builtin types, builtin exceptions and user classes alike.
 pub struct Class {
     pub name: Rc<str>,
@@ -282,7 +345,7 @@ pub struct Class {
     pub bases: Vec<Rc<Class>>,
     /// The method resolution order without the class itself (it would be a cycle).
     pub mro: Vec<Rc<Class>>,
-    pub dict: RefCell<Attrs>,
+    pub dict: ClassDict,
     /// The builtin type whose instance layout this class has.
     pub tag: TypeTag,
     /// Set for the builtin exception classes themselves.

@@ -155,6 +155,34 @@ impl Vm {
         })
     }
 
+    /// What `obj.name` means for every instance of `cls`, as far as the machine's
+    /// attribute caches need to know; the same rules as `instance_getattr`,
+    /// `setattr` and `lookup_method` below, computed once per class and name.
+    pub(crate) fn attr_cache_for(&self, cls: &Rc<Class>, name: &str) -> AttrCache {
+        let epoch = class_epoch();
+        let user_attr = cls.mro_with_self().take_while(|c| c.is_user).find_map(|c| c.dict.borrow().get(name).cloned());
+        let plain_load = !cls
+            .mro_with_self()
+            .take_while(|c| c.is_user)
+            .any(|c| matches!(c.dict.borrow().get(name), Some(Value::Property(_))));
+        let descriptor = match &user_attr {
+            Some(Value::Property(_)) => true,
+            Some(Value::Instance(d)) => d.class.is_user && d.class.lookup("__set__").is_some(),
+            _ => false,
+        };
+        let user_setattr = cls
+            .mro_with_self()
+            .take_while(|c| c.is_user)
+            .find_map(|c| c.dict.borrow().get("__setattr__").cloned())
+            .filter(native_or_python_override);
+        let plain_store = !is_dunder(name) && !descriptor && user_setattr.is_none() && !cls.is_exception;
+        let method = match cls.lookup(name) {
+            Some(Value::Function(f)) => Some(f),
+            _ => None,
+        };
+        AttrCache { class: Rc::downgrade(cls), epoch, plain_load, plain_store, method }
+    }
+
     fn instance_getattr(&mut self, obj: &Value, inst: &Rc<Instance>, name: &str) -> PyResult<Value> {
         let cls = inst.class.clone();
         // The common case first: the instance's own attribute, unless a property of

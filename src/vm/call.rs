@@ -417,7 +417,7 @@ impl Vm {
             module: "__main__".into(),
             bases,
             mro,
-            dict: RefCell::new(dict),
+            dict: ClassDict::new(dict),
             tag,
             exc_kind: None,
             is_exception,

@@ -262,6 +262,12 @@ impl Vm {
                 }
                 Op::LoadAttr(n) => {
                     let obj = pop!(f);
+                    if let Value::Instance(inst) = &obj {
+                        if let Some(v) = self.cached_instance_load(&code, n, inst) {
+                            f.stack.push(v);
+                            continue;
+                        }
+                    }
                     let v = self.getattr(&obj, &code.names[n as usize])?;
                     f.stack.push(v);
                 }
@@ -269,6 +275,22 @@ impl Vm {
                     let obj = pop!(f);
                     let v = pop!(f);
                     let name = &code.names[n as usize];
+                    if let Value::Instance(inst) = &obj {
+                        if self.attr_cache_entry(&code, n, inst).plain_store {
+                            let old = {
+                                let mut attrs = inst.attrs.borrow_mut();
+                                match attrs.get_mut(&**name) {
+                                    Some(slot) => Some(std::mem::replace(slot, v)),
+                                    None => {
+                                        attrs.insert(name.clone(), v);
+                                        None
+                                    }
+                                }
+                            };
+                            drop(old);
+                            continue;
+                        }
+                    }
                     self.check_user_attr_write(&obj, name)?;
                     self.setattr(&obj, name, v)?;
                 }
@@ -282,6 +304,22 @@ impl Vm {
                     self.tick()?;
                     let argc = argc as usize;
                     let obj_idx = f.stack.len() - argc - 1;
+                    if let Value::Instance(inst) = &f.stack[obj_idx] {
+                        let method = self.attr_cache_entry(&code, n, inst).method.clone();
+                        if let Some(func) = method.filter(|_| !inst.attrs.borrow().contains_key(&*code.names[n as usize])) {
+                            if self.enter_simple_call(f, &func, obj_idx) {
+                                code = f.code.clone();
+                                continue;
+                            }
+                            let pos = take_args(&mut f.stack, obj_idx);
+                            if let Some(v) = self.push_call(f, &func, pos, Vec::new())? {
+                                f.stack.push(v);
+                            } else {
+                                code = f.code.clone();
+                            }
+                            continue;
+                        }
+                    }
                     let kind = f.stack[obj_idx].builtin_kind();
                     if kind != 0 {
                         if let Some((k, func)) = code.method_cache[n as usize].get() {
@@ -905,6 +943,29 @@ impl Vm {
                 }
             }
         }
+    }
+
+    /// The attribute cache entry of `code`'s name `n` for `inst`'s class, refilled
+    /// when it belongs to another class or the class epoch has moved.
+    #[inline]
+    fn attr_cache_entry<'c>(&self, code: &'c crate::compile::Code, n: u32, inst: &Rc<Instance>) -> std::cell::Ref<'c, AttrCache> {
+        let slot = &code.attr_cache[n as usize];
+        let fresh = matches!(&*slot.borrow(), Some(e) if e.fits(&inst.class));
+        if !fresh {
+            let e = self.attr_cache_for(&inst.class, &code.names[n as usize]);
+            *slot.borrow_mut() = Some(e);
+        }
+        std::cell::Ref::map(slot.borrow(), |e| e.as_ref().expect("filled just above"))
+    }
+
+    /// `inst.name` from the instance's own attributes when the cache says nothing
+    /// in the class takes precedence; `None` sends the read down the general path.
+    #[inline]
+    fn cached_instance_load(&self, code: &crate::compile::Code, n: u32, inst: &Rc<Instance>) -> Option<Value> {
+        if !self.attr_cache_entry(code, n, inst).plain_load {
+            return None;
+        }
+        inst.attrs.borrow().get(&*code.names[n as usize]).cloned()
     }
 
     /// Calls `func` from the loop: a Python function gets a new frame on the explicit
