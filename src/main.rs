@@ -234,7 +234,10 @@ fn run(policy: Policy, path: PathBuf, mcp: McpArgs) -> ExitCode {
     });
     let outcome = garter::tools::run_with_tools(&mut session, &source, &filename);
     let _ = std::io::stdout().flush();
-    drop(session);
+    // The process ends now: the OS takes the heap back at once. Dropping the session
+    // would walk every value (seconds for a heap at its budget, and native stack
+    // as deep as the deepest structure, which counts against the memory budget).
+    std::mem::forget(session);
     close_tools(host);
     match outcome.error {
         None => ExitCode::SUCCESS,

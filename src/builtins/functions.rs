@@ -502,9 +502,9 @@ fn pow(vm: &mut Vm, args: Args) -> PyResult<Value> {
             let r = if e.is_negative() {
                 // Modular inverse.
                 let inv = modinv(&b, &md).ok_or_else(|| PyErr::value_error("base is not invertible for the given modulus"))?;
-                inv.modpow(&(-e), &md.abs())
+                modpow_checked(vm, &inv, &(-e), &md.abs())?
             } else {
-                b.modpow(&e, &md.abs())
+                modpow_checked(vm, &b, &e, &md.abs())?
             };
             let mut r = num_integer::Integer::mod_floor(&r, &md);
             if md.is_negative() && !r.is_zero() && r.is_positive() {
@@ -513,6 +513,46 @@ fn pow(vm: &mut Vm, args: Args) -> PyResult<Value> {
             Ok(Value::from_bigint(r))
         }
     }
+}
+
+/// `b ** e % m` (m > 0, e >= 0) with the deadline checked as it goes: one modular
+/// power of big numbers can take minutes. Small moduli use the library's modpow on
+/// pieces of the exponent (a few thousand bits each, milliseconds); big ones square
+/// and multiply here, because the library's Montgomery set-up alone takes seconds
+/// for a modulus of 100,000 bits.
+fn modpow_checked(vm: &mut Vm, b: &BigInt, e: &BigInt, m: &BigInt) -> PyResult<BigInt> {
+    use num_traits::One;
+    const SMALL_MODULUS_BITS: u64 = 1 << 12;
+    let base = num_integer::Integer::mod_floor(b, m);
+    let mut r = BigInt::one() % m;
+    if m.bits() > SMALL_MODULUS_BITS {
+        for i in (0..e.bits()).rev() {
+            vm.check_budgets()?;
+            r = &r * &r % m;
+            if e.bit(i) {
+                r = r * &base % m;
+            }
+        }
+        return Ok(r);
+    }
+    let words = m.bits() / 64 + 1;
+    let piece_bits = ((1u64 << 24) / (words * words)).max(64);
+    if e.bits() <= piece_bits {
+        return Ok(base.modpow(e, m));
+    }
+    let mut hi = e.bits();
+    while hi > 0 {
+        vm.check_budgets()?;
+        let lo = hi.saturating_sub(piece_bits);
+        let width = hi - lo;
+        let mask = (BigInt::one() << width) - 1u32;
+        let piece = (e >> lo) & mask;
+        // r = r^(2^width) * base^piece (mod m): the next `width` bits of the exponent.
+        r = r.modpow(&(BigInt::one() << width), m);
+        r = (r * base.modpow(&piece, m)) % m;
+        hi = lo;
+    }
+    Ok(r)
 }
 
 fn modinv(a: &BigInt, m: &BigInt) -> Option<BigInt> {

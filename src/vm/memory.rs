@@ -16,12 +16,21 @@ static INSTALLED: AtomicBool = AtomicBool::new(false);
 /// The system allocator, counting live bytes.
 pub struct CountingAllocator;
 
+/// What a block of `size` bytes really takes from the system allocator: glibc adds
+/// an 8-byte header and rounds to 16 bytes, with 32 at least. Counting only the
+/// requested sizes let a heap of small blocks (nested lists, generator frames) reach
+/// 1.4 times the budget in resident memory.
+#[inline(always)]
+fn charged(size: usize) -> usize {
+    ((size + 8 + 15) & !15).max(32)
+}
+
 unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded unchanged to the system allocator.
         let p = unsafe { System.alloc(layout) };
         if !p.is_null() {
-            LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+            LIVE.fetch_add(charged(layout.size()), Ordering::Relaxed);
         }
         p
     }
@@ -29,15 +38,15 @@ unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: forwarded unchanged to the system allocator.
         unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        LIVE.fetch_sub(charged(layout.size()), Ordering::Relaxed);
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: forwarded unchanged to the system allocator.
         let p = unsafe { System.realloc(ptr, layout, new_size) };
         if !p.is_null() {
-            LIVE.fetch_add(new_size, Ordering::Relaxed);
-            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+            LIVE.fetch_add(charged(new_size), Ordering::Relaxed);
+            LIVE.fetch_sub(charged(layout.size()), Ordering::Relaxed);
         }
         p
     }

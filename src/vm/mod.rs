@@ -149,7 +149,10 @@ impl Vm {
                 self.policy.max_memory
             )));
         }
-        if bytes > 1 << 20 {
+        // Between two tick checks (1,024 steps) a program could otherwise allocate
+        // 1,024 unchecked pieces just under the threshold: keep it small (the heap
+        // check is one atomic load).
+        if bytes > 1 << 12 {
             self.check_heap(bytes)?;
         }
         Ok(())

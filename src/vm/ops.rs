@@ -81,6 +81,10 @@ pub fn float_divmod(vx: f64, wx: f64) -> (f64, f64) {
     (floordiv, m)
 }
 
+/// Integers above this size (in bits) make arithmetic slow enough to check the
+/// deadline before each operation.
+const BIG_OP_BITS: u64 = 1 << 16;
+
 impl Vm {
     pub fn binary_op(&mut self, a: &Value, b: &Value, op: BinOp) -> PyResult<Value> {
         if let Some(r) = self.builtin_binary(a, b, op)? {
@@ -361,6 +365,12 @@ impl Vm {
         }
         let x = to_bigint(a).expect("int_binary takes ints");
         let y = to_bigint(b).expect("int_binary takes ints");
+        // Multiplying and dividing big numbers takes time superlinear in their size,
+        // and a loop of such operations makes few steps: check the deadline before
+        // each one, not only every 1,024 steps (cheap next to the operation).
+        if x.bits().max(y.bits()) > BIG_OP_BITS {
+            self.check_budgets()?;
+        }
         Ok(match op {
             BinOp::Add => Value::from_bigint(x + y),
             BinOp::Sub => Value::from_bigint(x - y),
@@ -437,10 +447,30 @@ impl Vm {
                 let e = y.to_u64().ok_or_else(|| PyErr::memory_error("exponent too large"))?;
                 let bits = x.bits() as u128 * e as u128;
                 self.check_int_bits(bits)?;
-                Value::from_bigint(num_traits::pow::Pow::pow(x, e))
+                Value::from_bigint(self.bigint_pow(x, e)?)
             }
             BinOp::MatMult => return Err(unsupported(a, b, "@")),
         })
+    }
+
+    /// `x ** e` by squaring, checking the deadline between the big squarings so that
+    /// one power cannot run past the time budget by more than one multiplication.
+    fn bigint_pow(&mut self, x: BigInt, mut e: u64) -> PyResult<BigInt> {
+        let mut base = x;
+        let mut acc = BigInt::from(1);
+        loop {
+            if e & 1 == 1 {
+                acc *= &base;
+            }
+            e >>= 1;
+            if e == 0 {
+                return Ok(acc);
+            }
+            if base.bits() > BIG_OP_BITS {
+                self.check_budgets()?;
+            }
+            base = &base * &base;
+        }
     }
 
     pub fn unary_op(&mut self, v: &Value, op: UnaryOpKind) -> PyResult<Value> {
