@@ -13,7 +13,6 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use fancy_regex::{Regex, RegexBuilder, RegexInput};
-use smallvec::SmallVec;
 
 use super::re_syntax::{self, Translated};
 use crate::builtins::native;
@@ -464,8 +463,9 @@ impl Subject {
     }
 }
 
-/// Byte spans of group 0 and (when asked for) the other groups.
-type Spans = SmallVec<[Option<(usize, usize)>; 10]>;
+/// Byte spans of group 0 and (when asked for) the other groups. One buffer is
+/// refilled match after match.
+type Spans = Vec<Option<(usize, usize)>>;
 
 /// Whether the caller needs the groups' spans, or only the whole match's.
 #[derive(Clone, Copy, PartialEq)]
@@ -474,10 +474,22 @@ enum Need {
     Groups,
 }
 
-fn run_engine(cls: &Classes, c: &Compiled, sub: &Subject, start_b: usize, mode: Mode, not_empty: bool, need: Need) -> PyResult<Option<Spans>> {
+/// Runs one search; on a match, `out` holds its spans and the result is true.
+#[allow(clippy::too_many_arguments)]
+fn run_engine(
+    cls: &Classes,
+    c: &Compiled,
+    sub: &Subject,
+    start_b: usize,
+    mode: Mode,
+    not_empty: bool,
+    need: Need,
+    out: &mut Spans,
+) -> PyResult<bool> {
+    out.clear();
     let hay = sub.hay();
     if start_b > hay.len() {
-        return Ok(None);
+        return Ok(false);
     }
     let mut variant = 0;
     if mode == Mode::Full {
@@ -493,26 +505,26 @@ fn run_engine(cls: &Classes, c: &Compiled, sub: &Subject, start_b: usize, mode: 
         variant |= 8;
     }
     let Some(re) = regex_for(cls, c, variant)? else {
-        return Ok(None);
+        return Ok(false);
     };
     let input = RegexInput::new(hay).from_pos(start_b).anchored(mode != Mode::Search);
     if need == Need::Whole || c.tr.groups == 0 {
         // The cheaper search: no capture slots to allocate and fill.
-        let mut spans = Spans::new();
         return match re.find_input(input) {
-            Ok(m) => Ok(m.map(|m| {
-                spans.push(Some((m.start(), m.end())));
-                spans
-            })),
+            Ok(Some(m)) => {
+                out.push(Some((m.start(), m.end())));
+                Ok(true)
+            }
+            Ok(None) => Ok(false),
             Err(e) => Err(engine_failure(e)),
         };
     }
     match re.captures_input(input) {
-        Ok(None) => Ok(None),
+        Ok(None) => Ok(false),
         Ok(Some(caps)) => {
             let n = c.tr.groups + 1;
-            let spans = (0..n).map(|i| caps.get(i).map(|m| (m.start(), m.end()))).collect();
-            Ok(Some(spans))
+            out.extend((0..n).map(|i| caps.get(i).map(|m| (m.start(), m.end()))));
+            Ok(true)
         }
         Err(e) => Err(engine_failure(e)),
     }
@@ -531,26 +543,26 @@ fn engine_failure(e: fancy_regex::Error) -> PyErr {
 /// exactly at `start_b` is not allowed (CPython's rule after an empty match).
 /// The callers count each match with `vm.tick()`, which checks the time budget every
 /// 1024 steps; one match itself is bounded by the backtrack limit.
-fn next_match(cls: &Classes, c: &Compiled, sub: &Subject, start_b: usize, must_advance: bool, need: Need) -> PyResult<Option<Spans>> {
-    let Some(m) = run_engine(cls, c, sub, start_b, Mode::Search, false, need)? else {
-        return Ok(None);
-    };
-    let whole = m[0].unwrap_or((start_b, start_b));
-    if !(must_advance && whole == (start_b, start_b)) {
-        return Ok(Some(m));
+fn next_match(cls: &Classes, c: &Compiled, sub: &Subject, start_b: usize, must_advance: bool, need: Need, out: &mut Spans) -> PyResult<bool> {
+    if !run_engine(cls, c, sub, start_b, Mode::Search, false, need, out)? {
+        return Ok(false);
     }
-    if let Some(ne) = run_engine(cls, c, sub, start_b, Mode::Match, true, need)? {
-        return Ok(Some(ne));
+    let whole = out[0].unwrap_or((start_b, start_b));
+    if !(must_advance && whole == (start_b, start_b)) {
+        return Ok(true);
+    }
+    if run_engine(cls, c, sub, start_b, Mode::Match, true, need, out)? {
+        return Ok(true);
     }
     if start_b >= sub.hay().len() {
-        return Ok(None);
+        return Ok(false);
     }
-    run_engine(cls, c, sub, sub.next_char(start_b), Mode::Search, false, need)
+    run_engine(cls, c, sub, sub.next_char(start_b), Mode::Search, false, need, out)
 }
 
-fn make_match(pat: &Value, pd: &PatternData, sub: &Subject, spans: Spans) -> Value {
+fn make_match(pat: &Value, pd: &PatternData, sub: &Subject, spans: &[Option<(usize, usize)>]) -> Value {
     let spans = spans
-        .into_iter()
+        .iter()
         .map(|s| s.map(|(a, b)| ((sub.to_char(a), sub.to_char(b)), (a, b))))
         .collect();
     let data: Rc<MatchData> = Rc::new(MatchData {
@@ -573,9 +585,11 @@ fn do_match(vm: &mut Vm, pat: &Value, string: &Value, pos: Option<Value>, endpos
     }
     vm.tick()?;
     let start_b = sub.to_byte(sub.pos);
-    match run_engine(&pd.cls, &pd.c, &sub, start_b, mode, false, Need::Groups)? {
-        Some(spans) => Ok(make_match(pat, &pd, &sub, spans)),
-        None => Ok(Value::None),
+    let mut spans = Spans::new();
+    if run_engine(&pd.cls, &pd.c, &sub, start_b, mode, false, Need::Groups, &mut spans)? {
+        Ok(make_match(pat, &pd, &sub, &spans))
+    } else {
+        Ok(Value::None)
     }
 }
 
@@ -586,7 +600,7 @@ fn all_matches(
     sub: &Subject,
     limit: usize,
     need: Need,
-    mut each: impl FnMut(&mut Vm, Spans) -> PyResult<()>,
+    mut each: impl FnMut(&mut Vm, &[Option<(usize, usize)>]) -> PyResult<()>,
 ) -> PyResult<()> {
     if sub.pos > sub.endpos {
         return Ok(());
@@ -594,13 +608,14 @@ fn all_matches(
     let mut at = sub.to_byte(sub.pos);
     let mut must_advance = false;
     let mut n = 0;
+    let mut spans = Spans::new();
     while limit == 0 || n < limit {
         vm.tick()?;
-        let Some(spans) = next_match(&pd.cls, &pd.c, sub, at, must_advance, need)? else {
+        if !next_match(&pd.cls, &pd.c, sub, at, must_advance, need, &mut spans)? {
             break;
-        };
+        }
         let (s, e) = spans[0].unwrap_or((at, at));
-        each(vm, spans)?;
+        each(vm, &spans)?;
         n += 1;
         must_advance = s == e;
         at = e;
@@ -646,6 +661,7 @@ struct FindIter {
     at: usize,
     must_advance: bool,
     done: bool,
+    spans: Spans,
 }
 
 impl DynIterator for FindIter {
@@ -659,14 +675,17 @@ impl DynIterator for FindIter {
             return Ok(None);
         }
         vm.tick()?;
-        let Some(spans) = next_match(&self.pd.cls, &self.pd.c, &self.sub, self.at, self.must_advance, Need::Groups)? else {
+        let mut spans = std::mem::take(&mut self.spans);
+        if !next_match(&self.pd.cls, &self.pd.c, &self.sub, self.at, self.must_advance, Need::Groups, &mut spans)? {
             self.done = true;
             return Ok(None);
-        };
+        }
         let (s, e) = spans[0].unwrap_or((self.at, self.at));
         self.must_advance = s == e;
         self.at = e;
-        Ok(Some(make_match(&self.pat, &self.pd, &self.sub, spans)))
+        let m = make_match(&self.pat, &self.pd, &self.sub, &spans);
+        self.spans = spans;
+        Ok(Some(m))
     }
 }
 
@@ -674,7 +693,7 @@ fn do_finditer(vm: &mut Vm, pat: &Value, string: &Value, pos: Option<Value>, end
     let pd = pattern_data(pat).ok_or_else(|| PyErr::type_error("expected a re.Pattern"))?;
     let sub = Subject::new(vm, string, pos, endpos)?;
     let at = sub.to_byte(sub.pos);
-    let it = FindIter { pat: pat.clone(), pd, sub, at, must_advance: false, done: false };
+    let it = FindIter { pat: pat.clone(), pd, sub, at, must_advance: false, done: false, spans: Spans::new() };
     Ok(Value::Iterator(Rc::new(RefCell::new(NativeIter::Dyn(Box::new(it))))))
 }
 
@@ -868,7 +887,7 @@ fn do_sub(vm: &mut Vm, pat: &Value, repl: &Value, string: &Value, count: i64) ->
         let (s, e) = spans[0].unwrap_or((last, last));
         out.push_str(text.as_str().get(last..s).unwrap_or(""));
         match &template {
-            Some(t) => expand_template(t, text.as_str(), &spans, &mut out),
+            Some(t) => expand_template(t, text.as_str(), spans, &mut out),
             None => {
                 let m = make_match(pat, &pd, &sub, spans);
                 match vm.call1(repl, m)? {
