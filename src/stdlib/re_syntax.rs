@@ -613,8 +613,8 @@ impl Tr {
             ('s', false) => Some((r"\s\x1c-\x1f", r"\t\n\x0b\x0c\r \x1c-\x1f")),
             ('D', false) => Some((r"\D", "[^0-9]")),
             ('W', false) => Some((r"\W", "[^0-9A-Za-z_]")),
-            // Rust's `\S` (it lets \x1c-\x1f through, as this translation always has).
-            ('S', false) => Some((r"\S", r"[^\t\n\x0b\x0c\r ]")),
+            // Python's `\s` also has \x1c-\x1f, which Rust's `\S` would let through.
+            ('S', false) => Some((r"[^\s\x1c-\x1f]", r"[^\t\n\x0b\x0c\r \x1c-\x1f]")),
             _ => None,
         };
         if let Some((set, ascii)) = set {
@@ -919,6 +919,15 @@ mod tests {
         let t = translate("a$", 0).expect("valid");
         assert_eq!(t.body_z, r"a\z");
         assert!(t.body_nl.contains(r"(?=\n\z)"));
+    }
+
+    #[test]
+    fn ascii_haystack_bodies_only_when_classes_differ() {
+        let t = translate(r"(\d+) [\w.]\S", 0).expect("valid");
+        let (z, _) = t.ascii_bodies.expect("has Unicode classes");
+        assert_eq!(z, r"([0-9]+)\x{20}[0-9A-Za-z_\x{2e}][^\t\n\x0b\x0c\r \x1c-\x1f]");
+        assert!(translate("ab+", 0).expect("valid").ascii_bodies.is_none());
+        assert!(translate(r"\d", ASCII).expect("valid").ascii_bodies.is_none());
     }
 
     #[test]
