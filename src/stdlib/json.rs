@@ -7,8 +7,12 @@
 //! (`dump`/`load`): sandboxed code has no files. Must never recurse without the
 //! depth cap, and never panic on any input text.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
+use std::fmt::Write;
 use std::rc::Rc;
+
+use rustc_hash::FxHashMap;
 
 use num_bigint::BigInt;
 
@@ -234,7 +238,9 @@ impl Encoder {
             Value::None => self.out.push_str("null"),
             Value::Bool(true) => self.out.push_str("true"),
             Value::Bool(false) => self.out.push_str("false"),
-            Value::Int(i) => self.out.push_str(&i.to_string()),
+            Value::Int(i) => {
+                let _ = write!(self.out, "{i}");
+            }
             Value::BigInt(b) => {
                 let s = vm.repr(&Value::BigInt(b.clone()))?;
                 self.out.push_str(&s);
@@ -245,25 +251,27 @@ impl Encoder {
             }
             Value::Str(s) => encode_str(&mut self.out, s.as_str(), self.ensure_ascii),
             Value::List(_) | Value::Tuple(_) => {
-                let items: Vec<Value> = match &inner {
-                    Value::List(l) => l.borrow().clone(),
-                    Value::Tuple(t) => t.to_vec(),
-                    _ => Vec::new(),
+                // By index, the length read each time, as `_json.c` walks a list (a
+                // `default` hook may change it meanwhile).
+                let item = |i: usize| match &inner {
+                    Value::List(l) => l.borrow().get(i).cloned(),
+                    Value::Tuple(t) => t.get(i).cloned(),
+                    _ => None,
                 };
-                if items.is_empty() {
+                let Some(first) = item(0) else {
                     self.out.push_str("[]");
                     return Ok(());
-                }
+                };
                 let mark = self.enter(&inner, depth)?;
                 self.out.push('[');
                 self.newline(depth + 1);
-                for (i, it) in items.iter().enumerate() {
-                    if i > 0 {
-                        let sep = self.item_sep.clone();
-                        self.out.push_str(&sep);
-                        self.newline(depth + 1);
-                    }
-                    self.encode(vm, it, depth + 1)?;
+                self.encode(vm, &first, depth + 1)?;
+                let mut i = 1;
+                while let Some(it) = item(i) {
+                    self.out.push_str(&self.item_sep);
+                    self.newline(depth + 1);
+                    self.encode(vm, &it, depth + 1)?;
+                    i += 1;
                 }
                 self.newline(depth);
                 self.out.push(']');
@@ -293,8 +301,19 @@ impl Encoder {
                 self.newline(depth + 1);
                 let mut first = true;
                 for (k, val) in items.iter() {
-                    let key = match unwrap_base(k) {
-                        Value::Str(s) => s.as_str().to_owned(),
+                    let kb = unwrap_base(k);
+                    if let Value::Str(s) = &kb {
+                        if !first {
+                            self.out.push_str(&self.item_sep);
+                            self.newline(depth + 1);
+                        }
+                        first = false;
+                        encode_str(&mut self.out, s.as_str(), self.ensure_ascii);
+                        self.out.push_str(&self.key_sep);
+                        self.encode(vm, val, depth + 1)?;
+                        continue;
+                    }
+                    let key = match kb {
                         Value::Float(f) => self.float_text(f)?,
                         Value::Bool(true) => "true".into(),
                         Value::Bool(false) => "false".into(),
@@ -310,14 +329,12 @@ impl Encoder {
                         }
                     };
                     if !first {
-                        let sep = self.item_sep.clone();
-                        self.out.push_str(&sep);
+                        self.out.push_str(&self.item_sep);
                         self.newline(depth + 1);
                     }
                     first = false;
                     encode_str(&mut self.out, &key, self.ensure_ascii);
-                    let ks = self.key_sep.clone();
-                    self.out.push_str(&ks);
+                    self.out.push_str(&self.key_sep);
                     self.encode(vm, val, depth + 1)?;
                 }
                 self.newline(depth);
@@ -344,7 +361,20 @@ impl Encoder {
 /// A JSON string literal, escaped as `py_encode_basestring(_ascii)` does.
 fn encode_str(out: &mut String, s: &str, ensure_ascii: bool) {
     out.push('"');
-    for c in s.chars() {
+    // Runs of characters that need no escape are copied whole.
+    let plain = |b: u8| b >= 0x20 && b != b'"' && b != b'\\' && (b < 0x7f || !ensure_ascii);
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() && plain(bytes[i]) {
+        i += 1;
+    }
+    if i == bytes.len() {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
+    out.push_str(&s[..i]);
+    for c in s[i..].chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -416,6 +446,9 @@ struct Decoder<'a> {
     parse_int: Option<Value>,
     parse_constant: Option<Value>,
     depth: usize,
+    /// Object keys already made, so a key repeated across objects is one str
+    /// (`_json.c`'s memo): one allocation, and its hash computed once.
+    keys: FxHashMap<&'a str, Value>,
 }
 
 /// Why a scan stopped: a decode error at a byte offset, or any other error.
@@ -463,17 +496,26 @@ fn loads(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let Some(s) = s else {
         return Err(PyErr::type_error("loads() missing 1 required positional argument: 's'"));
     };
-    let text: String = match &unwrap_base(&s) {
+    // The text is borrowed from a str argument, decoded only for bytes.
+    let base = unwrap_base(&s);
+    let owned: String;
+    let text: &str = match &base {
         Value::Str(t) => {
             if t.as_str().starts_with('\u{feff}') {
                 let inst = Instance::new(err_cls.clone());
                 fill_decode_error(&inst, "Unexpected UTF-8 BOM (decode using utf-8-sig)", t.as_str(), 0);
                 return Err(PyErr::object(Rc::new(inst)));
             }
-            t.as_str().to_owned()
+            t.as_str()
         }
-        Value::Bytes(b) => bytes_text(b)?,
-        Value::ByteArray(b) => bytes_text(&b.borrow())?,
+        Value::Bytes(b) => {
+            owned = bytes_text(b)?;
+            &owned
+        }
+        Value::ByteArray(b) => {
+            owned = bytes_text(&b.borrow())?;
+            &owned
+        }
         other => {
             return Err(PyErr::type_error(format!(
                 "the JSON object must be str, bytes or bytearray, not {}",
@@ -483,8 +525,9 @@ fn loads(vm: &mut Vm, args: Args) -> PyResult<Value> {
     };
     let [object_hook, object_pairs_hook, parse_float, parse_int, parse_constant] = dec_opts;
     let mut d = Decoder {
-        s: &text,
+        s: text,
         b: text.as_bytes(),
+        keys: FxHashMap::default(),
         err_cls,
         object_hook,
         object_pairs_hook,
@@ -522,7 +565,7 @@ fn is_ws(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r')
 }
 
-impl Decoder<'_> {
+impl<'a> Decoder<'a> {
     fn error(&self, msg: &str, byte_pos: usize) -> PyErr {
         let at = byte_pos.min(self.s.len());
         let pos = if self.s.is_ascii() { at } else { self.s[..at].chars().count() };
@@ -558,7 +601,11 @@ impl Decoder<'_> {
         match c {
             b'"' => {
                 let (s, end) = self.scan_string(idx + 1)?;
-                Ok((Value::string(s), end))
+                let v = match s {
+                    Cow::Borrowed(t) => Value::str(t),
+                    Cow::Owned(t) => Value::string(t),
+                };
+                Ok((v, end))
             }
             b'{' => self.nested(vm, idx, true),
             b'[' => self.nested(vm, idx, false),
@@ -666,10 +713,18 @@ impl Decoder<'_> {
     }
 
     /// The string whose opening quote is just before `begin`; returns the end after the closing quote.
-    fn scan_string(&self, begin: usize) -> Scan<(String, usize)> {
+    /// Borrowed from the source when there is no escape.
+    fn scan_string(&self, begin: usize) -> Scan<(Cow<'a, str>, usize)> {
         let b = self.b;
-        let mut out = String::new();
+        let src: &'a str = self.s;
         let mut i = begin;
+        while i < b.len() && b[i] != b'"' && b[i] != b'\\' && b[i] >= 0x20 {
+            i += 1;
+        }
+        if b.get(i) == Some(&b'"') {
+            return Ok((Cow::Borrowed(&src[begin..i]), i + 1));
+        }
+        let mut out = String::from(&src[begin..i]);
         loop {
             // A run of plain characters.
             let run_start = i;
@@ -681,7 +736,7 @@ impl Decoder<'_> {
                 return Err(Fail::At("Unterminated string starting at", begin - 1));
             };
             match c {
-                b'"' => return Ok((out, i + 1)),
+                b'"' => return Ok((Cow::Owned(out), i + 1)),
                 b'\\' => {
                     let Some(&e) = b.get(i + 1) else {
                         return Err(Fail::At("Unterminated string starting at", begin - 1));
@@ -734,7 +789,11 @@ impl Decoder<'_> {
 
     fn scan_object(&mut self, vm: &mut Vm, start: usize) -> Scan<(Value, usize)> {
         let b = self.b;
+        // Without a pairs hook, entries go straight into the dict: JSON keys are
+        // str, whose hashing and equality never call back into Python.
+        let pairs_hook = self.object_pairs_hook.is_some();
         let mut pairs: Vec<(Value, Value)> = Vec::new();
+        let mut dict = PyDict::new();
         let mut idx = self.skip_ws(start);
         if b.get(idx) != Some(&b'}') {
             loop {
@@ -742,6 +801,17 @@ impl Decoder<'_> {
                     return Err(Fail::At("Expecting property name enclosed in double quotes", idx));
                 }
                 let (key, after) = self.scan_string(idx + 1)?;
+                let key = match key {
+                    Cow::Borrowed(k) => match self.keys.get(k) {
+                        Some(v) => v.clone(),
+                        None => {
+                            let v = Value::str(k);
+                            self.keys.insert(k, v.clone());
+                            v
+                        }
+                    },
+                    Cow::Owned(k) => Value::string(k),
+                };
                 idx = self.skip_ws(after);
                 if b.get(idx) != Some(&b':') {
                     return Err(Fail::At("Expecting ':' delimiter", idx));
@@ -751,7 +821,14 @@ impl Decoder<'_> {
                     Err(Fail::NoValue(at)) => return Err(Fail::At("Expecting value", at)),
                     r => r?,
                 };
-                pairs.push((Value::string(key), val));
+                if pairs_hook {
+                    pairs.push((key, val));
+                } else {
+                    if dict.len() & 0xfff == 0xfff {
+                        vm.check_alloc(dict.len() as u128 * 48)?;
+                    }
+                    dict.insert_simple(key, val);
+                }
                 idx = self.skip_ws(after);
                 match b.get(idx) {
                     Some(b'}') => break,
@@ -765,11 +842,7 @@ impl Decoder<'_> {
             let list = Value::list(pairs.into_iter().map(|(k, v)| Value::tuple(vec![k, v])).collect());
             return Ok((vm.call1(&h.clone(), list)?, end));
         }
-        let d = Rc::new(RefCell::new(PyDict::with_capacity(pairs.len())));
-        for (k, v) in pairs {
-            vm.dict_set(&d, k, v)?;
-        }
-        let obj = Value::Dict(d);
+        let obj = Value::Dict(Rc::new(RefCell::new(dict)));
         if let Some(h) = &self.object_hook {
             return Ok((vm.call1(&h.clone(), obj)?, end));
         }

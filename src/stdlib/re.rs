@@ -33,8 +33,8 @@ struct Compiled {
     flags: i64,
     tr: Translated,
     /// Engine programs by variant: bit 0 fullmatch, bit 1 `$` before a final newline,
-    /// bit 2 non-empty matches only. Built on first use.
-    variants: RefCell<[Option<Rc<Regex>>; 8]>,
+    /// bit 2 non-empty matches only, bit 3 the all-ASCII-haystack text. Built on first use.
+    variants: RefCell<[Option<Rc<Regex>>; 16]>,
 }
 
 thread_local! {
@@ -273,7 +273,22 @@ fn regex_for(cls: &Classes, c: &Compiled, variant: usize) -> PyResult<Option<Rc<
     if let Some(r) = &c.variants.borrow()[variant] {
         return Ok(Some(r.clone()));
     }
-    let body = if variant & 2 != 0 { &c.tr.body_nl } else { &c.tr.body_z };
+    let body = match (&c.tr.ascii_bodies, variant & 8 != 0) {
+        (Some((z, nl)), true) => {
+            if variant & 2 != 0 {
+                nl
+            } else {
+                z
+            }
+        }
+        _ => {
+            if variant & 2 != 0 {
+                &c.tr.body_nl
+            } else {
+                &c.tr.body_z
+            }
+        }
+    };
     let text = if variant & 1 != 0 { format!("(?:{body})\\z") } else { body.clone() };
     let mut b = RegexBuilder::new(&text);
     b.backtrack_limit(BACKTRACK_LIMIT);
@@ -450,12 +465,33 @@ impl Subject {
     }
 }
 
+/// Byte spans of group 0 and (when asked for) the other groups. One buffer is
+/// refilled match after match.
 type Spans = Vec<Option<(usize, usize)>>;
 
-fn run_engine(cls: &Classes, c: &Compiled, sub: &Subject, start_b: usize, mode: Mode, not_empty: bool) -> PyResult<Option<Spans>> {
+/// Whether the caller needs the groups' spans, or only the whole match's.
+#[derive(Clone, Copy, PartialEq)]
+enum Need {
+    Whole,
+    Groups,
+}
+
+/// Runs one search; on a match, `out` holds its spans and the result is true.
+#[allow(clippy::too_many_arguments)]
+fn run_engine(
+    cls: &Classes,
+    c: &Compiled,
+    sub: &Subject,
+    start_b: usize,
+    mode: Mode,
+    not_empty: bool,
+    need: Need,
+    out: &mut Spans,
+) -> PyResult<bool> {
+    out.clear();
     let hay = sub.hay();
     if start_b > hay.len() {
-        return Ok(None);
+        return Ok(false);
     }
     let mut variant = 0;
     if mode == Mode::Full {
@@ -467,47 +503,68 @@ fn run_engine(cls: &Classes, c: &Compiled, sub: &Subject, start_b: usize, mode: 
     if not_empty {
         variant |= 4;
     }
+    if sub.ascii && c.tr.ascii_bodies.is_some() {
+        variant |= 8;
+    }
     let Some(re) = regex_for(cls, c, variant)? else {
-        return Ok(None);
+        return Ok(false);
     };
     let input = RegexInput::new(hay).from_pos(start_b).anchored(mode != Mode::Search);
+    if need == Need::Whole || c.tr.groups == 0 {
+        // The cheaper search: no capture slots to allocate and fill.
+        return match re.find_input(input) {
+            Ok(Some(m)) => {
+                out.push(Some((m.start(), m.end())));
+                Ok(true)
+            }
+            Ok(None) => Ok(false),
+            Err(e) => Err(engine_failure(e)),
+        };
+    }
     match re.captures_input(input) {
-        Ok(None) => Ok(None),
+        Ok(None) => Ok(false),
         Ok(Some(caps)) => {
             let n = c.tr.groups + 1;
-            let spans = (0..n).map(|i| caps.get(i).map(|m| (m.start(), m.end()))).collect();
-            Ok(Some(spans))
+            out.extend((0..n).map(|i| caps.get(i).map(|m| (m.start(), m.end()))));
+            Ok(true)
         }
-        Err(fancy_regex::Error::RuntimeError(fancy_regex::RuntimeError::BacktrackLimitExceeded)) => Err(
-            PyErr::runtime_error("regular expression backtracking limit exceeded: the pattern backtracks catastrophically on this text"),
+        Err(e) => Err(engine_failure(e)),
+    }
+}
+
+fn engine_failure(e: fancy_regex::Error) -> PyErr {
+    match e {
+        fancy_regex::Error::RuntimeError(fancy_regex::RuntimeError::BacktrackLimitExceeded) => PyErr::runtime_error(
+            "regular expression backtracking limit exceeded: the pattern backtracks catastrophically on this text",
         ),
-        Err(e) => Err(PyErr::runtime_error(format!("regular expression failed: {e}"))),
+        e => PyErr::runtime_error(format!("regular expression failed: {e}")),
     }
 }
 
 /// The next match at or after byte `start_b`; with `must_advance`, an empty match
 /// exactly at `start_b` is not allowed (CPython's rule after an empty match).
-fn next_match(vm: &mut Vm, cls: &Classes, c: &Compiled, sub: &Subject, start_b: usize, must_advance: bool) -> PyResult<Option<Spans>> {
-    vm.check_budgets()?;
-    let Some(m) = run_engine(cls, c, sub, start_b, Mode::Search, false)? else {
-        return Ok(None);
-    };
-    let whole = m[0].unwrap_or((start_b, start_b));
-    if !(must_advance && whole == (start_b, start_b)) {
-        return Ok(Some(m));
+/// The callers count each match with `vm.tick()`, which checks the time budget every
+/// 1024 steps; one match itself is bounded by the backtrack limit.
+fn next_match(cls: &Classes, c: &Compiled, sub: &Subject, start_b: usize, must_advance: bool, need: Need, out: &mut Spans) -> PyResult<bool> {
+    if !run_engine(cls, c, sub, start_b, Mode::Search, false, need, out)? {
+        return Ok(false);
     }
-    if let Some(ne) = run_engine(cls, c, sub, start_b, Mode::Match, true)? {
-        return Ok(Some(ne));
+    let whole = out[0].unwrap_or((start_b, start_b));
+    if !(must_advance && whole == (start_b, start_b)) {
+        return Ok(true);
+    }
+    if run_engine(cls, c, sub, start_b, Mode::Match, true, need, out)? {
+        return Ok(true);
     }
     if start_b >= sub.hay().len() {
-        return Ok(None);
+        return Ok(false);
     }
-    run_engine(cls, c, sub, sub.next_char(start_b), Mode::Search, false)
+    run_engine(cls, c, sub, sub.next_char(start_b), Mode::Search, false, need, out)
 }
 
-fn make_match(pat: &Value, pd: &PatternData, sub: &Subject, spans: Spans) -> Value {
+fn make_match(pat: &Value, pd: &PatternData, sub: &Subject, spans: &[Option<(usize, usize)>]) -> Value {
     let spans = spans
-        .into_iter()
+        .iter()
         .map(|s| s.map(|(a, b)| ((sub.to_char(a), sub.to_char(b)), (a, b))))
         .collect();
     let data: Rc<MatchData> = Rc::new(MatchData {
@@ -528,29 +585,39 @@ fn do_match(vm: &mut Vm, pat: &Value, string: &Value, pos: Option<Value>, endpos
     if sub.pos > sub.endpos {
         return Ok(Value::None);
     }
-    vm.check_budgets()?;
+    vm.tick()?;
     let start_b = sub.to_byte(sub.pos);
-    match run_engine(&pd.cls, &pd.c, &sub, start_b, mode, false)? {
-        Some(spans) => Ok(make_match(pat, &pd, &sub, spans)),
-        None => Ok(Value::None),
+    let mut spans = Spans::new();
+    if run_engine(&pd.cls, &pd.c, &sub, start_b, mode, false, Need::Groups, &mut spans)? {
+        Ok(make_match(pat, &pd, &sub, &spans))
+    } else {
+        Ok(Value::None)
     }
 }
 
 /// Every match, in order, with CPython's empty-match rules.
-fn all_matches(vm: &mut Vm, pd: &PatternData, sub: &Subject, limit: usize, mut each: impl FnMut(&mut Vm, Spans) -> PyResult<()>) -> PyResult<()> {
+fn all_matches(
+    vm: &mut Vm,
+    pd: &PatternData,
+    sub: &Subject,
+    limit: usize,
+    need: Need,
+    mut each: impl FnMut(&mut Vm, &[Option<(usize, usize)>]) -> PyResult<()>,
+) -> PyResult<()> {
     if sub.pos > sub.endpos {
         return Ok(());
     }
     let mut at = sub.to_byte(sub.pos);
     let mut must_advance = false;
     let mut n = 0;
+    let mut spans = Spans::new();
     while limit == 0 || n < limit {
         vm.tick()?;
-        let Some(spans) = next_match(vm, &pd.cls, &pd.c, sub, at, must_advance)? else {
+        if !next_match(&pd.cls, &pd.c, sub, at, must_advance, need, &mut spans)? {
             break;
-        };
+        }
         let (s, e) = spans[0].unwrap_or((at, at));
-        each(vm, spans)?;
+        each(vm, &spans)?;
         n += 1;
         must_advance = s == e;
         at = e;
@@ -574,7 +641,7 @@ fn do_findall(vm: &mut Vm, pat: &Value, string: &Value, pos: Option<Value>, endp
     let mut out = Vec::new();
     let groups = pd.c.tr.groups;
     let empty = Value::str("");
-    all_matches(vm, &pd, &sub, 0, |vm, spans| {
+    all_matches(vm, &pd, &sub, 0, Need::Groups, |vm, spans| {
         if out.len() & 0xfff == 0xfff {
             vm.check_alloc(out.len() as u128 * 32)?;
         }
@@ -596,6 +663,7 @@ struct FindIter {
     at: usize,
     must_advance: bool,
     done: bool,
+    spans: Spans,
 }
 
 impl DynIterator for FindIter {
@@ -609,14 +677,17 @@ impl DynIterator for FindIter {
             return Ok(None);
         }
         vm.tick()?;
-        let Some(spans) = next_match(vm, &self.pd.cls, &self.pd.c, &self.sub, self.at, self.must_advance)? else {
+        let mut spans = std::mem::take(&mut self.spans);
+        if !next_match(&self.pd.cls, &self.pd.c, &self.sub, self.at, self.must_advance, Need::Groups, &mut spans)? {
             self.done = true;
             return Ok(None);
-        };
+        }
         let (s, e) = spans[0].unwrap_or((self.at, self.at));
         self.must_advance = s == e;
         self.at = e;
-        Ok(Some(make_match(&self.pat, &self.pd, &self.sub, spans)))
+        let m = make_match(&self.pat, &self.pd, &self.sub, &spans);
+        self.spans = spans;
+        Ok(Some(m))
     }
 }
 
@@ -624,7 +695,7 @@ fn do_finditer(vm: &mut Vm, pat: &Value, string: &Value, pos: Option<Value>, end
     let pd = pattern_data(pat).ok_or_else(|| PyErr::type_error("expected a re.Pattern"))?;
     let sub = Subject::new(vm, string, pos, endpos)?;
     let at = sub.to_byte(sub.pos);
-    let it = FindIter { pat: pat.clone(), pd, sub, at, must_advance: false, done: false };
+    let it = FindIter { pat: pat.clone(), pd, sub, at, must_advance: false, done: false, spans: Spans::new() };
     Ok(Value::Iterator(Rc::new(RefCell::new(NativeIter::Dyn(Box::new(it))))))
 }
 
@@ -638,7 +709,7 @@ fn do_split(vm: &mut Vm, pat: &Value, string: &Value, maxsplit: i64) -> PyResult
     }
     let mut last = 0usize;
     let groups = pd.c.tr.groups;
-    all_matches(vm, &pd, &sub, maxsplit as usize, |vm, spans| {
+    all_matches(vm, &pd, &sub, maxsplit as usize, Need::Groups, |vm, spans| {
         let (s, e) = spans[0].unwrap_or((last, last));
         if out.len() & 0xfff == 0xfff {
             vm.check_alloc(out.len() as u128 * 32)?;
@@ -809,11 +880,16 @@ fn do_sub(vm: &mut Vm, pat: &Value, repl: &Value, string: &Value, count: i64) ->
         return Ok((Value::str(sub.text.as_str()), 0));
     }
     let text = sub.text.clone();
-    all_matches(vm, &pd, &sub, count as usize, |vm, spans| {
+    // A template without group references needs only where each match is.
+    let need = match &template {
+        Some(t) if !t.iter().any(|p| matches!(p, TPiece::Group(_))) => Need::Whole,
+        _ => Need::Groups,
+    };
+    all_matches(vm, &pd, &sub, count as usize, need, |vm, spans| {
         let (s, e) = spans[0].unwrap_or((last, last));
         out.push_str(text.as_str().get(last..s).unwrap_or(""));
         match &template {
-            Some(t) => expand_template(t, text.as_str(), &spans, &mut out),
+            Some(t) => expand_template(t, text.as_str(), spans, &mut out),
             None => {
                 let m = make_match(pat, &pd, &sub, spans);
                 match vm.call1(repl, m)? {

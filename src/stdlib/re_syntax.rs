@@ -38,13 +38,18 @@ pub struct Translated {
     pub names: Vec<(String, usize)>,
     /// For each group number (1-based, index 0 unused), its rank in closing order.
     pub close_rank: Vec<usize>,
+    /// `(body_z, body_nl)` for a haystack that is all ASCII, when that differs: Unicode
+    /// `\d`, `\w`, `\s` and their negations become ASCII classes there, which match the
+    /// same on ASCII text and give the engine far smaller automata.
+    pub ascii_bodies: Option<(String, String)>,
 }
 
 pub fn translate(pattern: &str, flags: i64) -> Result<Translated, SyntaxError> {
     let mut t = Tr::new(pattern, flags);
     t.run()?;
-    let body_z = t.out.concat_with(false);
-    let body_nl = t.out.concat_with(true);
+    let body_z = t.out.concat_with(false, false);
+    let body_nl = t.out.concat_with(true, false);
+    let ascii_bodies = t.out.has_alt.then(|| (t.out.concat_with(false, true), t.out.concat_with(true, true)));
     let mut flags = t.flags;
     if flags & ASCII == 0 {
         flags |= UNICODE;
@@ -55,7 +60,7 @@ pub fn translate(pattern: &str, flags: i64) -> Result<Translated, SyntaxError> {
             *slot = rank;
         }
     }
-    Ok(Translated { body_z, body_nl, has_dollar: t.out.has_dollar, flags, groups: t.groups, names: t.names, close_rank })
+    Ok(Translated { body_z, body_nl, has_dollar: t.out.has_dollar, flags, groups: t.groups, names: t.names, close_rank, ascii_bodies })
 }
 
 /// Output pieces: text, and Python's `$` whose form depends on the haystack.
@@ -63,11 +68,14 @@ pub fn translate(pattern: &str, flags: i64) -> Result<Translated, SyntaxError> {
 struct Out {
     parts: Vec<Piece>,
     has_dollar: bool,
+    has_alt: bool,
 }
 
 enum Piece {
     Text(String),
     Dollar,
+    /// Text for any haystack, and text for an all-ASCII haystack.
+    Alt(String, String),
 }
 
 impl Out {
@@ -78,16 +86,26 @@ impl Out {
         }
     }
 
+    fn push_alt(&mut self, any: &str, ascii: &str) {
+        if any == ascii {
+            return self.push(any);
+        }
+        self.has_alt = true;
+        self.parts.push(Piece::Alt(any.to_owned(), ascii.to_owned()));
+    }
+
     fn dollar(&mut self) {
         self.has_dollar = true;
         self.parts.push(Piece::Dollar);
     }
 
-    fn concat_with(&self, nl: bool) -> String {
+    fn concat_with(&self, nl: bool, ascii: bool) -> String {
         let mut s = String::new();
         for p in &self.parts {
             match p {
                 Piece::Text(t) => s.push_str(t),
+                Piece::Alt(t, _) if !ascii => s.push_str(t),
+                Piece::Alt(_, t) => s.push_str(t),
                 Piece::Dollar if nl => s.push_str(r"(?:\z|(?=\n\z))"),
                 Piece::Dollar => s.push_str(r"\z"),
             }
@@ -255,6 +273,11 @@ impl Tr {
         self.state = State::Atom;
     }
 
+    fn atom_alt(&mut self, any: &str, ascii: &str) {
+        self.out.push_alt(any, ascii);
+        self.state = State::Atom;
+    }
+
     fn quantifier(&mut self, start: usize, q: String) -> Result<(), SyntaxError> {
         match self.state {
             State::Empty | State::Assertion => return err("nothing to repeat", start),
@@ -318,21 +341,23 @@ impl Tr {
         Ok(Some(format!("{{{lo_n},{hi_n}}}")))
     }
 
-    fn digit_class(&self, c: char) -> Option<&'static str> {
+    /// The class for `\d` and friends: (any haystack, all-ASCII haystack).
+    fn digit_class(&self, c: char) -> Option<(&'static str, &'static str)> {
         let a = self.ascii();
+        let same = |s| (s, s);
         Some(match c {
-            'd' if a => "[0-9]",
-            'D' if a => "[^0-9]",
-            'w' if a => "[0-9A-Za-z_]",
-            'W' if a => "[^0-9A-Za-z_]",
-            's' if a => r"[\t\n\x0b\x0c\r ]",
-            'S' if a => r"[^\t\n\x0b\x0c\r ]",
-            'd' => r"\d",
-            'D' => r"\D",
-            'w' => r"\w",
-            'W' => r"\W",
-            's' => r"[\s\x1c-\x1f]",
-            'S' => r"[^\s\x1c-\x1f]",
+            'd' if a => same("[0-9]"),
+            'D' if a => same("[^0-9]"),
+            'w' if a => same("[0-9A-Za-z_]"),
+            'W' if a => same("[^0-9A-Za-z_]"),
+            's' if a => same(r"[\t\n\x0b\x0c\r ]"),
+            'S' if a => same(r"[^\t\n\x0b\x0c\r ]"),
+            'd' => (r"\d", "[0-9]"),
+            'D' => (r"\D", "[^0-9]"),
+            'w' => (r"\w", "[0-9A-Za-z_]"),
+            'W' => (r"\W", "[^0-9A-Za-z_]"),
+            's' => (r"[\s\x1c-\x1f]", r"[\t\n\x0b\x0c\r \x1c-\x1f]"),
+            'S' => (r"[^\s\x1c-\x1f]", r"[^\t\n\x0b\x0c\r \x1c-\x1f]"),
             _ => return None,
         })
     }
@@ -464,8 +489,8 @@ impl Tr {
             }
             _ => {}
         }
-        if let Some(cls) = self.digit_class(c) {
-            self.atom(cls);
+        if let Some((any, ascii)) = self.digit_class(c) {
+            self.atom_alt(any, ascii);
             return Ok(());
         }
         if let Some(ch) = self.char_escape(start, c, false)? {
@@ -500,11 +525,13 @@ impl Tr {
     }
 
     fn class(&mut self, start: usize) -> Result<(), SyntaxError> {
+        // `s` for any haystack, `sa` for an all-ASCII one (see `Translated::ascii_bodies`).
         let mut s = String::from("[");
         if self.peek() == Some('^') {
             self.i += 1;
             s.push('^');
         }
+        let mut sa = s.clone();
         let mut first = true;
         loop {
             let Some(c) = self.peek() else {
@@ -526,7 +553,9 @@ impl Tr {
                             let text: String = self.p[item_start..self.i].iter().collect();
                             return err(format!("bad character range {text}"), item_start);
                         }
-                        s.push_str(&format!("\\x{{{:x}}}-\\x{{{:x}}}", a as u32, b as u32));
+                        let r = format!("\\x{{{:x}}}-\\x{{{:x}}}", a as u32, b as u32);
+                        s.push_str(&r);
+                        sa.push_str(&r);
                     }
                     _ => {
                         let text: String = self.p[item_start..self.i].iter().collect();
@@ -536,16 +565,25 @@ impl Tr {
                 continue;
             }
             match lo {
-                ClassItem::Char(a) => s.push_str(&format!("\\x{{{:x}}}", a as u32)),
-                ClassItem::Set(set) => s.push_str(set),
+                ClassItem::Char(a) => {
+                    let r = format!("\\x{{{:x}}}", a as u32);
+                    s.push_str(&r);
+                    sa.push_str(&r);
+                }
+                ClassItem::Set(set, ascii) => {
+                    s.push_str(set);
+                    sa.push_str(ascii);
+                }
             }
         }
         if s == "[" {
             // `[]` cannot happen (a first `]` is literal); keep the engine's syntax valid anyway.
             s.push_str(r"\x{0}&&[^\x{0}]");
+            sa.push_str(r"\x{0}&&[^\x{0}]");
         }
         s.push(']');
-        self.atom(&s);
+        sa.push(']');
+        self.atom_alt(&s, &sa);
         Ok(())
     }
 
@@ -562,23 +600,25 @@ impl Tr {
             return err("unterminated character set", start);
         };
         self.i += 1;
+        // (any haystack, all-ASCII haystack): the second matches as the first on ASCII text.
         let set = match (e, self.ascii()) {
-            ('d', true) => Some("0-9"),
-            ('w', true) => Some("0-9A-Za-z_"),
-            ('s', true) => Some(r"\t\n\x0b\x0c\r "),
-            ('D', true) => Some("[^0-9]"),
-            ('W', true) => Some("[^0-9A-Za-z_]"),
-            ('S', true) => Some(r"[^\t\n\x0b\x0c\r ]"),
-            ('d', false) => Some(r"\d"),
-            ('w', false) => Some(r"\w"),
-            ('s', false) => Some(r"\s\x1c-\x1f"),
-            ('D', false) => Some(r"\D"),
-            ('W', false) => Some(r"\W"),
-            ('S', false) => Some(r"\S"),
+            ('d', true) => Some(("0-9", "0-9")),
+            ('w', true) => Some(("0-9A-Za-z_", "0-9A-Za-z_")),
+            ('s', true) => Some((r"\t\n\x0b\x0c\r ", r"\t\n\x0b\x0c\r ")),
+            ('D', true) => Some(("[^0-9]", "[^0-9]")),
+            ('W', true) => Some(("[^0-9A-Za-z_]", "[^0-9A-Za-z_]")),
+            ('S', true) => Some((r"[^\t\n\x0b\x0c\r ]", r"[^\t\n\x0b\x0c\r ]")),
+            ('d', false) => Some((r"\d", "0-9")),
+            ('w', false) => Some((r"\w", "0-9A-Za-z_")),
+            ('s', false) => Some((r"\s\x1c-\x1f", r"\t\n\x0b\x0c\r \x1c-\x1f")),
+            ('D', false) => Some((r"\D", "[^0-9]")),
+            ('W', false) => Some((r"\W", "[^0-9A-Za-z_]")),
+            // Python's `\s` also has \x1c-\x1f, which Rust's `\S` would let through.
+            ('S', false) => Some((r"[^\s\x1c-\x1f]", r"[^\t\n\x0b\x0c\r \x1c-\x1f]")),
             _ => None,
         };
-        if let Some(set) = set {
-            return Ok(ClassItem::Set(set));
+        if let Some((set, ascii)) = set {
+            return Ok(ClassItem::Set(set, ascii));
         }
         if let Some(ch) = self.char_escape(start, e, true)? {
             return Ok(ClassItem::Char(ch));
@@ -845,7 +885,8 @@ impl Tr {
 
 enum ClassItem {
     Char(char),
-    Set(&'static str),
+    /// (any haystack, all-ASCII haystack).
+    Set(&'static str, &'static str),
 }
 
 pub fn is_identifier(s: &str) -> bool {
@@ -878,6 +919,15 @@ mod tests {
         let t = translate("a$", 0).expect("valid");
         assert_eq!(t.body_z, r"a\z");
         assert!(t.body_nl.contains(r"(?=\n\z)"));
+    }
+
+    #[test]
+    fn ascii_haystack_bodies_only_when_classes_differ() {
+        let t = translate(r"(\d+) [\w.]\S", 0).expect("valid");
+        let (z, _) = t.ascii_bodies.expect("has Unicode classes");
+        assert_eq!(z, r"([0-9]+)\x{20}[0-9A-Za-z_\x{2e}][^\t\n\x0b\x0c\r \x1c-\x1f]");
+        assert!(translate("ab+", 0).expect("valid").ascii_bodies.is_none());
+        assert!(translate(r"\d", ASCII).expect("valid").ascii_bodies.is_none());
     }
 
     #[test]
