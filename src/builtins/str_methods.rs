@@ -1084,7 +1084,12 @@ fn str_replace(vm: &mut Vm, args: Args) -> PyResult<Value> {
         }
         return new_str(out);
     }
-    let n = text.matches(old.as_str()).take(max).count();
+    // One ASCII byte (`s.replace(',', '')`, the usual case) needs no substring
+    // searcher: setting one up costs more than scanning a short string.
+    let n = match old.as_str().as_bytes() {
+        [b] if b.is_ascii() => text.bytes().filter(|c| c == b).take(max).count(),
+        _ => text.matches(old.as_str()).take(max).count(),
+    };
     if n == 0 {
         return Ok(Value::Str(s.clone()));
     }

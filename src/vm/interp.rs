@@ -1030,9 +1030,33 @@ impl Vm {
         {
             return false;
         }
-        let mut frame = self.alloc_frame(fun.code.clone(), fun.globals.clone());
-        for (slot, v) in frame.locals.iter_mut().zip(f.stack.drain(first_arg..)) {
-            *slot = Some(v);
+        let mut frame = match self.frame_pool.pop() {
+            // A pooled frame comes back emptied by `free_frame`: only the code, the
+            // globals and the locals need setting.
+            Some(mut fr) => {
+                fr.ip = 0;
+                fr.blocks.clear();
+                fr.code = fun.code.clone();
+                if !Rc::ptr_eq(&fr.globals, &fun.globals) {
+                    fr.globals = fun.globals.clone();
+                }
+                fr
+            }
+            None => {
+                let mut fr = Box::new(Frame::new(fun.code.clone(), fun.globals.clone()));
+                fr.locals.clear();
+                fr.cells.clear();
+                fr
+            }
+        };
+        let nlocals = c.varnames.len();
+        frame.locals.reserve(nlocals);
+        frame.locals.extend(f.stack.drain(first_arg..).map(Some));
+        for _ in argc..nlocals {
+            frame.locals.push(None);
+        }
+        for _ in 0..c.cellvars.len() {
+            frame.cells.push(Rc::new(RefCell::new(None)));
         }
         frame.cells.extend(fun.closure.iter().cloned());
         self.depth += 1;
