@@ -90,6 +90,9 @@ pub fn register(t: &Types) {
 
 fn dict_self(args: &mut Args, method: &str) -> PyResult<(Rc<RefCell<PyDict>>, Value)> {
     let me = take_self(args, "dict", method)?;
+    if let Value::Dict(d) = &me {
+        return Ok((d.clone(), me));
+    }
     match base_of(&me) {
         Value::Dict(d) => Ok((d, me)),
         _ => Err(descriptor_error(method, "dict", &me)),
@@ -98,7 +101,7 @@ fn dict_self(args: &mut Args, method: &str) -> PyResult<(Rc<RefCell<PyDict>>, Va
 
 /// Positional arguments only, between `min` and `max` of them (CPython's
 /// `_PyArg_CheckPositional` wording).
-fn positional(args: Args, qualname: &str, short: &str, min: usize, max: usize) -> PyResult<Vec<Value>> {
+fn positional(args: Args, qualname: &str, short: &str, min: usize, max: usize) -> PyResult<smallvec::SmallVec<[Value; 4]>> {
     args.no_kwargs(qualname)?;
     let n = args.pos.len();
     if n < min {
@@ -109,7 +112,8 @@ fn positional(args: Args, qualname: &str, short: &str, min: usize, max: usize) -
         let s = if max == 1 { "" } else { "s" };
         return Err(PyErr::type_error(format!("{short} expected at most {max} argument{s}, got {n}")));
     }
-    Ok(args.pos.into_iter().collect())
+    // The arguments' own small vector: `d.get(k)` is hot and should not allocate.
+    Ok(args.pos)
 }
 
 // ----- dict -----

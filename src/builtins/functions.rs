@@ -636,13 +636,27 @@ pub fn sort_values(vm: &mut Vm, items: &mut Vec<Value>, key: Option<&Value>, rev
         None => items.clone(),
     };
     let mut idx: Vec<usize> = (0..items.len()).collect();
-    if keys_totally_ordered(&keys) {
+    if let Some(kind) = keys_totally_ordered(&keys) {
         // Every pair compares natively and consistently, so any stable sort gives
         // the order CPython's does; no comparison can raise or call back.
-        if reverse {
-            idx.sort_by(|&a, &b| simple_cmp(&keys[b], &keys[a]).unwrap_or(std::cmp::Ordering::Equal));
-        } else {
-            idx.sort_by(|&a, &b| simple_cmp(&keys[a], &keys[b]).unwrap_or(std::cmp::Ordering::Equal));
+        use std::cmp::Ordering;
+        fn go<T>(idx: &mut [usize], ks: &[T], reverse: bool, cmp: impl Fn(&T, &T) -> Ordering) {
+            if reverse {
+                idx.sort_by(|&a, &b| cmp(&ks[b], &ks[a]));
+            } else {
+                idx.sort_by(|&a, &b| cmp(&ks[a], &ks[b]));
+            }
+        }
+        match kind {
+            Some(KeyKind::Int) => {
+                let ks: Vec<i64> = keys.iter().map(|k| k.as_int().unwrap_or(0)).collect();
+                go(&mut idx, &ks, reverse, i64::cmp);
+            }
+            Some(KeyKind::Str) => {
+                let ks: Vec<&str> = keys.iter().map(|k| k.as_pystr().map_or("", |s| s.as_str())).collect();
+                go(&mut idx, &ks, reverse, |a, b| a.cmp(b));
+            }
+            _ => go(&mut idx, &keys, reverse, |a, b| simple_cmp(a, b).unwrap_or(Ordering::Equal)),
         }
         permute(items, idx);
         return Ok(());
@@ -697,24 +711,26 @@ fn key_kind(v: &Value) -> Option<KeyKind> {
 /// True when all keys are ints, or all strs, or all non-NaN floats, or all flat tuples
 /// of those with the same kind at each position: then `simple_cmp` is a total order
 /// on them and never gives up.
-fn keys_totally_ordered(keys: &[Value]) -> bool {
-    let Some(first) = keys.first() else { return true };
+/// `Some(Some(kind))` when all keys are scalars of that kind, `Some(None)` for
+/// tuples, `None` when the general path must sort.
+fn keys_totally_ordered(keys: &[Value]) -> Option<Option<KeyKind>> {
+    let Some(first) = keys.first() else { return Some(None) };
     if let Some(k) = key_kind(first) {
-        return keys.iter().all(|v| key_kind(v) == Some(k));
+        return keys.iter().all(|v| key_kind(v) == Some(k)).then_some(Some(k));
     }
     let mut sig: Vec<KeyKind> = Vec::new();
     for v in keys {
-        let Value::Tuple(t) = v else { return false };
+        let Value::Tuple(t) = v else { return None };
         for (i, x) in t.iter().enumerate() {
-            let Some(k) = key_kind(x) else { return false };
+            let k = key_kind(x)?;
             match sig.get(i) {
-                Some(&s) if s != k => return false,
+                Some(&s) if s != k => return None,
                 Some(_) => {}
                 None => sig.push(k),
             }
         }
     }
-    true
+    Some(None)
 }
 
 /// `a` against `b` for ints, strs, non-NaN floats and tuples of them, as Python's

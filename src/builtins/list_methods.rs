@@ -66,6 +66,9 @@ pub(crate) fn base_of(v: &Value) -> Value {
 
 fn list_self(args: &mut Args, method: &str) -> PyResult<Rc<RefCell<Vec<Value>>>> {
     let me = take_self(args, "list", method)?;
+    if let Value::List(l) = me {
+        return Ok(l);
+    }
     match base_of(&me) {
         Value::List(l) => Ok(l),
         _ => Err(descriptor_error(method, "list", &me)),

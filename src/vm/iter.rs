@@ -497,6 +497,18 @@ impl Vm {
         }
         match obj {
             Value::List(l) => match key {
+                Value::Slice(s) if plain_slice(s) => {
+                    // Int/None bounds call nothing back: slice the list in place.
+                    let len = l.borrow().len();
+                    let (start, stop, step) = self.slice_indices(s, len)?;
+                    let l = l.borrow();
+                    if step == 1 {
+                        let (a, b) = (start.max(0) as usize, stop.max(start).max(0) as usize);
+                        return Ok(Value::list(l.get(a..b.min(l.len())).map(<[Value]>::to_vec).unwrap_or_default()));
+                    }
+                    let pos = stepped_positions(start, stop, step);
+                    Ok(Value::list(pos.map(|i| l[i].clone()).collect()))
+                }
                 Value::Slice(s) => {
                     let items = l.borrow().clone();
                     let pos = self.slice_positions(s, items.len())?;
@@ -509,6 +521,14 @@ impl Vm {
                 }
             },
             Value::Tuple(t) => match key {
+                Value::Slice(s) if plain_slice(s) => {
+                    let (start, stop, step) = self.slice_indices(s, t.len())?;
+                    if step == 1 {
+                        let (a, b) = (start.max(0) as usize, stop.max(start).max(0) as usize);
+                        return Ok(Value::tuple(t.get(a..b.min(t.len())).map(<[Value]>::to_vec).unwrap_or_default()));
+                    }
+                    Ok(Value::tuple(stepped_positions(start, stop, step).map(|i| t[i].clone()).collect()))
+                }
                 Value::Slice(s) => {
                     let pos = self.slice_positions(s, t.len())?;
                     Ok(Value::tuple(pos.into_iter().map(|i| t[i].clone()).collect()))
@@ -1353,6 +1373,23 @@ fn set_contains_simple(s: &PySet, needle: &Value) -> Option<PyResult<bool>> {
         Ok(set::Probe::Vacant(_)) => Some(Ok(false)),
         Err(()) => None,
     }
+}
+
+/// A slice whose bounds are ints or None: computing its indices calls nothing back.
+fn plain_slice(s: &Slice) -> bool {
+    [&s.start, &s.stop, &s.step].iter().all(|v| matches!(v, Value::None | Value::Int(_)))
+}
+
+/// The positions of a clamped slice with `step != 1` (as `slice_positions`).
+fn stepped_positions(start: i64, stop: i64, step: i64) -> impl Iterator<Item = usize> {
+    let n = if step > 0 {
+        if stop > start { (stop - start - 1) / step + 1 } else { 0 }
+    } else if start > stop {
+        (start - stop - 1) / (-step) + 1
+    } else {
+        0
+    };
+    (0..n).map(move |k| (start + k * step) as usize)
 }
 
 #[cold]
