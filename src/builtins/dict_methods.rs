@@ -119,6 +119,16 @@ fn positional(args: Args, qualname: &str, short: &str, min: usize, max: usize) -
 // ----- dict -----
 
 fn dict_get(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    // `d.get(k)` / `d.get(k, default)` on a plain dict, without re-packing the arguments.
+    if args.kw.is_empty() && matches!(args.pos.len(), 2 | 3) {
+        if let Value::Dict(d) = &args.pos[0] {
+            let d = d.clone();
+            return match vm.dict_get(&d, &args.pos[1])? {
+                Some(v) => Ok(v),
+                None => Ok(args.pos.get(2).cloned().unwrap_or(Value::None)),
+            };
+        }
+    }
     let (d, _) = dict_self(&mut args, "get")?;
     let a = positional(args, "dict.get", "get", 1, 2)?;
     match vm.dict_get(&d, &a[0])? {
