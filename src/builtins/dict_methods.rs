@@ -90,6 +90,9 @@ pub fn register(t: &Types) {
 
 fn dict_self(args: &mut Args, method: &str) -> PyResult<(Rc<RefCell<PyDict>>, Value)> {
     let me = take_self(args, "dict", method)?;
+    if let Value::Dict(d) = &me {
+        return Ok((d.clone(), me));
+    }
     match base_of(&me) {
         Value::Dict(d) => Ok((d, me)),
         _ => Err(descriptor_error(method, "dict", &me)),
@@ -98,7 +101,7 @@ fn dict_self(args: &mut Args, method: &str) -> PyResult<(Rc<RefCell<PyDict>>, Va
 
 /// Positional arguments only, between `min` and `max` of them (CPython's
 /// `_PyArg_CheckPositional` wording).
-fn positional(args: Args, qualname: &str, short: &str, min: usize, max: usize) -> PyResult<Vec<Value>> {
+fn positional(args: Args, qualname: &str, short: &str, min: usize, max: usize) -> PyResult<smallvec::SmallVec<[Value; 4]>> {
     args.no_kwargs(qualname)?;
     let n = args.pos.len();
     if n < min {
@@ -109,12 +112,23 @@ fn positional(args: Args, qualname: &str, short: &str, min: usize, max: usize) -
         let s = if max == 1 { "" } else { "s" };
         return Err(PyErr::type_error(format!("{short} expected at most {max} argument{s}, got {n}")));
     }
-    Ok(args.pos.into_iter().collect())
+    // The arguments' own small vector: `d.get(k)` is hot and should not allocate.
+    Ok(args.pos)
 }
 
 // ----- dict -----
 
 fn dict_get(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    // `d.get(k)` / `d.get(k, default)` on a plain dict, without re-packing the arguments.
+    if args.kw.is_empty() && matches!(args.pos.len(), 2 | 3) {
+        if let Value::Dict(d) = &args.pos[0] {
+            let d = d.clone();
+            return match vm.dict_get(&d, &args.pos[1])? {
+                Some(v) => Ok(v),
+                None => Ok(args.pos.get(2).cloned().unwrap_or(Value::None)),
+            };
+        }
+    }
     let (d, _) = dict_self(&mut args, "get")?;
     let a = positional(args, "dict.get", "get", 1, 2)?;
     match vm.dict_get(&d, &a[0])? {

@@ -461,7 +461,11 @@ fn min_max(vm: &mut Vm, args: Args, is_max: bool) -> PyResult<Value> {
         best = Some(match best {
             None => (k, it),
             Some((bk, bv)) => {
-                let better = if is_max { vm.order(&k, &bk, CmpOp::Gt)? } else { vm.order(&k, &bk, CmpOp::Lt)? };
+                let better = match simple_cmp(&k, &bk) {
+                    Some(o) => o == if is_max { std::cmp::Ordering::Greater } else { std::cmp::Ordering::Less },
+                    None if is_max => vm.order(&k, &bk, CmpOp::Gt)?,
+                    None => vm.order(&k, &bk, CmpOp::Lt)?,
+                };
                 if better { (k, it) } else { (bk, bv) }
             }
         });
@@ -672,6 +676,31 @@ pub fn sort_values(vm: &mut Vm, items: &mut Vec<Value>, key: Option<&Value>, rev
         None => items.clone(),
     };
     let mut idx: Vec<usize> = (0..items.len()).collect();
+    if let Some(kind) = keys_totally_ordered(&keys) {
+        // Every pair compares natively and consistently, so any stable sort gives
+        // the order CPython's does; no comparison can raise or call back.
+        use std::cmp::Ordering;
+        fn go<T>(idx: &mut [usize], ks: &[T], reverse: bool, cmp: impl Fn(&T, &T) -> Ordering) {
+            if reverse {
+                idx.sort_by(|&a, &b| cmp(&ks[b], &ks[a]));
+            } else {
+                idx.sort_by(|&a, &b| cmp(&ks[a], &ks[b]));
+            }
+        }
+        match kind {
+            Some(KeyKind::Int) => {
+                let ks: Vec<i64> = keys.iter().map(|k| k.as_int().unwrap_or(0)).collect();
+                go(&mut idx, &ks, reverse, i64::cmp);
+            }
+            Some(KeyKind::Str) => {
+                let ks: Vec<&str> = keys.iter().map(|k| k.as_pystr().map_or("", |s| s.as_str())).collect();
+                go(&mut idx, &ks, reverse, |a, b| a.cmp(b));
+            }
+            _ => go(&mut idx, &keys, reverse, |a, b| simple_cmp(a, b).unwrap_or(Ordering::Equal)),
+        }
+        permute(items, idx);
+        return Ok(());
+    }
     let mut err: Option<PyErr> = None;
     // Reverse keeps stability by comparing reversed, as CPython does.
     let cmp = |vm: &mut Vm, a: usize, b: usize, err: &mut Option<PyErr>| -> bool {
@@ -691,10 +720,81 @@ pub fn sort_values(vm: &mut Vm, items: &mut Vec<Value>, key: Option<&Value>, rev
     if let Some(e) = err {
         return Err(e);
     }
+    permute(items, idx);
+    Ok(())
+}
+
+/// Reorders `items` so that position `k` holds the old `items[idx[k]]`.
+fn permute(items: &mut Vec<Value>, idx: Vec<usize>) {
     let old = std::mem::take(items);
     let mut slots: Vec<Option<Value>> = old.into_iter().map(Some).collect();
     *items = idx.into_iter().map(|i| slots[i].take().unwrap_or(Value::None)).collect();
-    Ok(())
+}
+
+/// The kinds of key `simple_cmp` orders among themselves.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KeyKind {
+    Int,
+    Str,
+    Float,
+}
+
+fn key_kind(v: &Value) -> Option<KeyKind> {
+    match v {
+        Value::Int(_) => Some(KeyKind::Int),
+        Value::Str(_) => Some(KeyKind::Str),
+        Value::Float(f) if !f.is_nan() => Some(KeyKind::Float),
+        _ => None,
+    }
+}
+
+/// True when all keys are ints, or all strs, or all non-NaN floats, or all flat tuples
+/// of those with the same kind at each position: then `simple_cmp` is a total order
+/// on them and never gives up.
+/// `Some(Some(kind))` when all keys are scalars of that kind, `Some(None)` for
+/// tuples, `None` when the general path must sort.
+fn keys_totally_ordered(keys: &[Value]) -> Option<Option<KeyKind>> {
+    let Some(first) = keys.first() else { return Some(None) };
+    if let Some(k) = key_kind(first) {
+        return keys.iter().all(|v| key_kind(v) == Some(k)).then_some(Some(k));
+    }
+    let mut sig: Vec<KeyKind> = Vec::new();
+    for v in keys {
+        let Value::Tuple(t) = v else { return None };
+        for (i, x) in t.iter().enumerate() {
+            let k = key_kind(x)?;
+            match sig.get(i) {
+                Some(&s) if s != k => return None,
+                Some(_) => {}
+                None => sig.push(k),
+            }
+        }
+    }
+    Some(None)
+}
+
+/// `a` against `b` for ints, strs, non-NaN floats and tuples of them, as Python's
+/// `<`/`==` order them; `None` for anything else (the caller asks the machine).
+fn simple_cmp(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
+        // UTF-8 byte order is code point order.
+        (Value::Str(x), Value::Str(y)) => Some(x.as_str().cmp(y.as_str())),
+        (Value::Float(x), Value::Float(y)) => x.partial_cmp(y),
+        (Value::Tuple(x), Value::Tuple(y)) => {
+            for (p, q) in x.iter().zip(y.iter()) {
+                if !matches!(p, Value::Int(_) | Value::Str(_) | Value::Float(_)) {
+                    return None;
+                }
+                match simple_cmp(p, q)? {
+                    std::cmp::Ordering::Equal => {}
+                    o => return Some(o),
+                }
+            }
+            Some(x.len().cmp(&y.len()))
+        }
+        _ => None,
+    }
 }
 
 fn merge_sort(

@@ -66,6 +66,9 @@ pub(crate) fn base_of(v: &Value) -> Value {
 
 fn list_self(args: &mut Args, method: &str) -> PyResult<Rc<RefCell<Vec<Value>>>> {
     let me = take_self(args, "list", method)?;
+    if let Value::List(l) = me {
+        return Ok(l);
+    }
     match base_of(&me) {
         Value::List(l) => Ok(l),
         _ => Err(descriptor_error(method, "list", &me)),
@@ -129,6 +132,17 @@ pub(crate) fn search_range(vm: &mut Vm, start: Option<&Value>, stop: Option<&Val
 }
 
 fn list_append(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    // `xs.append(x)` on a plain list: the commonest method call of all.
+    if args.kw.is_empty() && args.pos.len() == 2 && matches!(args.pos[0], Value::List(_)) {
+        if let (Some(x), Some(Value::List(l))) = (args.pos.pop(), args.pos.first()) {
+            l.borrow_mut().push(x);
+        }
+        return Ok(Value::None);
+    }
+    list_append_general(args)
+}
+
+fn list_append_general(mut args: Args) -> PyResult<Value> {
     let l = list_self(&mut args, "append")?;
     let [x] = args.exact("list.append")?;
     l.borrow_mut().push(x);

@@ -20,8 +20,13 @@ fn fix(h: i64) -> u64 {
     (if h == -1 { -2 } else { h }) as u64
 }
 
+#[inline]
 pub fn hash_i64(i: i64) -> u64 {
     let m = MODULUS as i64;
+    // Almost every int is below the modulus and is its own hash: no division.
+    if (0..m).contains(&i) {
+        return i as u64;
+    }
     let r = if i >= 0 { i % m } else { -((-(i as i128) % m as i128) as i64) };
     fix(r)
 }
@@ -94,23 +99,28 @@ pub fn hash_bytes(b: &[u8]) -> u64 {
     fix(h.finish() as i64)
 }
 
-/// CPython's tuple hash (xxHash-based, 3.8+) over already-hashed items.
-pub fn hash_tuple(hashes: impl ExactSizeIterator<Item = u64>) -> u64 {
-    const P1: u64 = 11_400_714_785_074_694_791;
-    const P2: u64 = 14_029_467_366_897_019_727;
-    const P5: u64 = 2_870_177_450_012_600_261;
-    let len = hashes.len() as u64;
-    let mut acc = P5;
-    for lane in hashes {
-        acc = acc.wrapping_add(lane.wrapping_mul(P2));
-        acc = acc.rotate_left(31);
-        acc = acc.wrapping_mul(P1);
-    }
-    acc = acc.wrapping_add(len ^ (P5 ^ 3_527_539));
+const TP1: u64 = 11_400_714_785_074_694_791;
+const TP2: u64 = 14_029_467_366_897_019_727;
+const TP5: u64 = 2_870_177_450_012_600_261;
+
+#[inline]
+fn tuple_lane(acc: u64, lane: u64) -> u64 {
+    acc.wrapping_add(lane.wrapping_mul(TP2)).rotate_left(31).wrapping_mul(TP1)
+}
+
+#[inline]
+fn tuple_finish(acc: u64, len: usize) -> u64 {
+    let acc = acc.wrapping_add(len as u64 ^ (TP5 ^ 3_527_539));
     if acc == u64::MAX {
         return 1_546_275_796;
     }
     acc
+}
+
+/// CPython's tuple hash (xxHash-based, 3.8+) over already-hashed items.
+pub fn hash_tuple(hashes: impl ExactSizeIterator<Item = u64>) -> u64 {
+    let len = hashes.len();
+    tuple_finish(hashes.fold(TP5, tuple_lane), len)
 }
 
 /// CPython's frozenset hash over the entries' hashes.
@@ -150,14 +160,15 @@ pub fn hash_simple(v: &Value) -> Option<PyResult<u64>> {
         },
         Value::Bytes(b) => hash_bytes(b),
         Value::Tuple(items) => {
-            let mut hs = Vec::with_capacity(items.len());
+            // Folded as the items are hashed: no vector of hashes per tuple.
+            let mut acc = TP5;
             for it in items.iter() {
                 match hash_simple(it)? {
-                    Ok(h) => hs.push(h),
+                    Ok(h) => acc = tuple_lane(acc, h),
                     Err(e) => return Some(Err(e)),
                 }
             }
-            hash_tuple(hs.into_iter())
+            tuple_finish(acc, items.len())
         }
         Value::FrozenSet(s) => hash_frozenset(s.hashes(), s.len()),
         Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::ByteArray(_) => {
@@ -260,5 +271,11 @@ mod tests {
         // hash((1, 2)) in CPython 3.11
         assert_eq!(hash_tuple([1u64, 2].into_iter()) as i64, -3_550_055_125_485_641_917);
         assert_eq!(hash_tuple([].into_iter()) as i64, 5_740_354_900_026_072_187);
+        assert_eq!(hash_i64(MODULUS as i64 - 1), MODULUS - 1);
+        assert_eq!(hash_i64(i64::MAX), 3);
+        assert_eq!(hash_i64(-(MODULUS as i64)), 0);
+        // hash((1, 2)) again, through the folding path of `hash_simple`.
+        let t = Value::tuple(vec![Value::Int(1), Value::Int(2)]);
+        assert_eq!(hash_simple(&t).and_then(Result::ok).map(|h| h as i64), Some(-3_550_055_125_485_641_917));
     }
 }

@@ -4,6 +4,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use smallvec::SmallVec;
+
 use super::interp::Delegated;
 use super::Vm;
 use crate::syntax::ast::BinOp;
@@ -75,10 +77,7 @@ impl Vm {
     /// The next item of an iterator, `None` at the end.
     pub fn next(&mut self, it: &Value) -> PyResult<Option<Value>> {
         match it {
-            Value::Iterator(i) => {
-                let i = i.clone();
-                self.iter_next_native(&i)
-            }
+            Value::Iterator(i) => self.iter_next_native(i),
             Value::Generator(g) => match self.resume_generator(g, Value::None, None) {
                 Ok(Delegated::Yielded(v)) => Ok(Some(v)),
                 Ok(Delegated::Done(_)) => Ok(None),
@@ -97,56 +96,27 @@ impl Vm {
         }
     }
 
+    /// The next item of a native iterator. The iterators over built-in containers
+    /// (which never call back into Python) are stepped right here under one borrow;
+    /// the composite ones (enumerate, zip, map...) go to `iter_next_slow`.
+    #[inline(always)]
     pub(crate) fn iter_next_native(&mut self, it: &Rc<RefCell<NativeIter>>) -> PyResult<Option<Value>> {
-        let mut guard = it.try_borrow_mut().map_err(|_| PyErr::value_error("generator already executing"))?;
+        match it.try_borrow_mut() {
+            Ok(mut g) => {
+                if let Some(r) = step_simple(&mut g) {
+                    return r;
+                }
+            }
+            Err(_) => return Err(already_executing()),
+        }
+        self.iter_next_slow(it)
+    }
+
+    #[inline(never)]
+    fn iter_next_slow(&mut self, it: &Rc<RefCell<NativeIter>>) -> PyResult<Option<Value>> {
+        let mut guard = it.try_borrow_mut().map_err(|_| already_executing())?;
         let r = match &mut *guard {
-            NativeIter::Seq { seq, index } => {
-                let v = match seq {
-                    Value::List(l) => l.borrow().get(*index).cloned(),
-                    Value::Tuple(t) => t.get(*index).cloned(),
-                    Value::Bytes(b) => b.get(*index).map(|&x| Value::Int(x as i64)),
-                    Value::ByteArray(b) => b.borrow().get(*index).map(|&x| Value::Int(x as i64)),
-                    _ => None,
-                };
-                *index += 1;
-                v
-            }
-            NativeIter::Str { s, byte } => {
-                let rest = &s.as_str()[*byte..];
-                match rest.chars().next() {
-                    Some(c) => {
-                        *byte += c.len_utf8();
-                        let mut buf = [0u8; 4];
-                        Some(Value::str(c.encode_utf8(&mut buf)))
-                    }
-                    None => None,
-                }
-            }
-            NativeIter::Range { next, stop, step } => {
-                if (*step > 0 && *next < *stop) || (*step < 0 && *next > *stop) {
-                    let v = *next;
-                    *next = next.saturating_add(*step);
-                    if *next == v {
-                        *next = *stop;
-                    }
-                    Some(Value::Int(v))
-                } else {
-                    None
-                }
-            }
-            NativeIter::DictKeys { dict, index, len } => dict_step(dict, index, len, 0)?,
-            NativeIter::DictValues { dict, index, len } => dict_step(dict, index, len, 1)?,
-            NativeIter::DictItems { dict, index, len } => dict_step(dict, index, len, 2)?,
-            NativeIter::Set { items, index, set, len } => {
-                if let Some(s) = set {
-                    if s.borrow().len() != *len {
-                        return Err(PyErr::runtime_error("Set changed size during iteration"));
-                    }
-                }
-                let v = items.get(*index).cloned();
-                *index += 1;
-                v
-            }
+            k if is_simple_kind(k) => return step_simple(k).unwrap_or(Ok(None)),
             NativeIter::Reversed { seq, index } => {
                 if *index == 0 {
                     None
@@ -167,6 +137,32 @@ impl Vm {
                 }
             }
             NativeIter::Enumerate { inner, count } => {
+                // An inner iterator over a built-in container cannot call back into
+                // Python, so it is stepped while this one stays borrowed.
+                if let Some(r) = step_inner_simple(inner) {
+                    return match r? {
+                        Some(v) => {
+                            let c = match count {
+                                Value::Int(c) if *c < i64::MAX => {
+                                    let c0 = *c;
+                                    *count = Value::Int(c0 + 1);
+                                    Value::Int(c0)
+                                }
+                                _ => {
+                                    let c = count.clone();
+                                    drop(guard);
+                                    let next = self.binary_op(&c, &Value::Int(1), BinOp::Add)?;
+                                    if let NativeIter::Enumerate { count, .. } = &mut *it.borrow_mut() {
+                                        *count = next;
+                                    }
+                                    c
+                                }
+                            };
+                            Ok(Some(Value::tuple(vec![c, v])))
+                        }
+                        None => Ok(None),
+                    };
+                }
                 let inner = inner.clone();
                 let c = count.clone();
                 drop(guard);
@@ -183,6 +179,20 @@ impl Vm {
                 };
             }
             NativeIter::Zip { iters, strict } => {
+                if !*strict && !iters.is_empty() && iters.iter().all(inner_is_simple) {
+                    // All inner iterators are over built-in containers: no callback.
+                    let mut out = Vec::with_capacity(iters.len());
+                    for x in iters.iter() {
+                        match step_inner_simple(x) {
+                            Some(r) => match r? {
+                                Some(v) => out.push(v),
+                                None => return Ok(None),
+                            },
+                            None => return Err(already_executing()),
+                        }
+                    }
+                    return Ok(Some(Value::tuple(out)));
+                }
                 // Taken out (not cloned: that allocated per item) while the inner
                 // iterators run, which may call back into Python; put back below.
                 let iters = std::mem::take(iters);
@@ -273,7 +283,7 @@ impl Vm {
                 *it.borrow_mut() = d;
                 return r;
             }
-            NativeIter::Exhausted => None,
+            _ => None,
         };
         Ok(r)
     }
@@ -487,6 +497,18 @@ impl Vm {
         }
         match obj {
             Value::List(l) => match key {
+                Value::Slice(s) if plain_slice(s) => {
+                    // Int/None bounds call nothing back: slice the list in place.
+                    let len = l.borrow().len();
+                    let (start, stop, step) = self.slice_indices(s, len)?;
+                    let l = l.borrow();
+                    if step == 1 {
+                        let (a, b) = (start.max(0) as usize, stop.max(start).max(0) as usize);
+                        return Ok(Value::list(l.get(a..b.min(l.len())).map(<[Value]>::to_vec).unwrap_or_default()));
+                    }
+                    let pos = stepped_positions(start, stop, step);
+                    Ok(Value::list(pos.map(|i| l[i].clone()).collect()))
+                }
                 Value::Slice(s) => {
                     let items = l.borrow().clone();
                     let pos = self.slice_positions(s, items.len())?;
@@ -499,6 +521,14 @@ impl Vm {
                 }
             },
             Value::Tuple(t) => match key {
+                Value::Slice(s) if plain_slice(s) => {
+                    let (start, stop, step) = self.slice_indices(s, t.len())?;
+                    if step == 1 {
+                        let (a, b) = (start.max(0) as usize, stop.max(start).max(0) as usize);
+                        return Ok(Value::tuple(t.get(a..b.min(t.len())).map(<[Value]>::to_vec).unwrap_or_default()));
+                    }
+                    Ok(Value::tuple(stepped_positions(start, stop, step).map(|i| t[i].clone()).collect()))
+                }
                 Value::Slice(s) => {
                     let pos = self.slice_positions(s, t.len())?;
                     Ok(Value::tuple(pos.into_iter().map(|i| t[i].clone()).collect()))
@@ -715,9 +745,39 @@ impl Vm {
                 _ => Err(PyErr::type_error("a bytes-like object is required")),
             },
             Value::List(_) | Value::Tuple(_) => {
+                // Compared natively while no item needs Python's `__eq__`; from the
+                // first one that does, on a copy (the callback may mutate the list).
+                let start = {
+                    let l;
+                    let items: &[Value] = match container {
+                        Value::List(x) => {
+                            l = x.borrow();
+                            &l
+                        }
+                        Value::Tuple(t) => t,
+                        _ => &[],
+                    };
+                    let mut start = None;
+                    for (i, it) in items.iter().enumerate() {
+                        match eq_simple(it, needle) {
+                            Some(true) => return Ok(true),
+                            // `is` first, as CPython: a NaN is in a list holding it.
+                            Some(false) if it.is(needle) => return Ok(true),
+                            Some(false) => {}
+                            None => {
+                                start = Some(i);
+                                break;
+                            }
+                        }
+                    }
+                    match start {
+                        Some(i) => i,
+                        None => return Ok(false),
+                    }
+                };
                 let items = match container {
-                    Value::List(l) => l.borrow().clone(),
-                    Value::Tuple(t) => t.to_vec(),
+                    Value::List(l) => l.borrow().get(start..).map(<[Value]>::to_vec).unwrap_or_default(),
+                    Value::Tuple(t) => t[start..].to_vec(),
                     _ => Vec::new(),
                 };
                 for it in &items {
@@ -727,12 +787,21 @@ impl Vm {
                 }
                 Ok(false)
             }
-            Value::Dict(d) => Ok(self.dict_get(d, needle)?.is_some()),
+            Value::Dict(d) => {
+                let h = self.hash(needle)?;
+                Ok(self.dict_find(d, needle, h)?.is_some())
+            }
             Value::Set(s) => {
+                if let Some(r) = set_contains_simple(&s.borrow(), needle) {
+                    return r;
+                }
                 let s = s.borrow().clone();
                 self.set_contains(&s, needle)
             }
             Value::FrozenSet(s) => {
+                if let Some(r) = set_contains_simple(s, needle) {
+                    return r;
+                }
                 let s = s.clone();
                 self.set_contains(&s, needle)
             }
@@ -799,7 +868,29 @@ impl Vm {
     // ----- dicts -----
 
     /// Position of `key` in `d`, calling back into Python for keys that need it.
+    #[inline]
     fn dict_find(&mut self, d: &Rc<RefCell<PyDict>>, key: &Value, hash: u64) -> PyResult<Option<usize>> {
+        // The commonest key: a str, compared by pointer first, then by text.
+        if let Value::Str(ks) = key {
+            let mut needs_vm = false;
+            let found = d.borrow().find(hash, |k| match k {
+                Value::Str(s) => Rc::ptr_eq(s, ks) || s.as_str() == ks.as_str(),
+                Value::Instance(_) | Value::Native(_) => {
+                    needs_vm = true;
+                    false
+                }
+                _ => false,
+            });
+            if found.is_some() || !needs_vm {
+                return Ok(found);
+            }
+            return self.dict_find_slow(d, key, hash);
+        }
+        self.dict_find_slow(d, key, hash)
+    }
+
+    #[inline(never)]
+    fn dict_find_slow(&mut self, d: &Rc<RefCell<PyDict>>, key: &Value, hash: u64) -> PyResult<Option<usize>> {
         let mut needs_vm = false;
         let found = d.borrow().find(hash, |k| match eq_simple(k, key) {
             Some(r) => r,
@@ -991,7 +1082,16 @@ impl Vm {
     // ----- unpacking and match support -----
 
     /// Items for `a, b = v` (`after = None`) or `a, *b, c = v` (`n` before the star).
-    pub fn unpack(&mut self, v: &Value, n: usize, after: Option<usize>) -> PyResult<Vec<Value>> {
+    /// A small vector: `a, b = pair` is the common case and should not allocate.
+    pub fn unpack(&mut self, v: &Value, n: usize, after: Option<usize>) -> PyResult<SmallVec<[Value; 4]>> {
+        if after.is_none() {
+            // Exact-length tuples and lists: straight copies, no intermediate vector.
+            match v {
+                Value::Tuple(t) if t.len() == n => return Ok(t.iter().cloned().collect()),
+                Value::List(l) if l.borrow().len() == n => return Ok(l.borrow().iter().cloned().collect()),
+                _ => {}
+            }
+        }
         let items = match v {
             Value::Tuple(t) => t.to_vec(),
             Value::List(l) => l.borrow().clone(),
@@ -1029,7 +1129,7 @@ impl Vm {
                         items.len()
                     )));
                 }
-                Ok(items)
+                Ok(items.into())
             }
             Some(after) => {
                 if items.len() < n + after {
@@ -1039,7 +1139,7 @@ impl Vm {
                         items.len()
                     )));
                 }
-                let mut out = Vec::with_capacity(n + after + 1);
+                let mut out = SmallVec::with_capacity(n + after + 1);
                 out.extend(items[..n].iter().cloned());
                 out.push(Value::list(items[n..items.len() - after].to_vec()));
                 out.extend(items[items.len() - after..].iter().cloned());
@@ -1167,6 +1267,134 @@ fn dict_step(dict: &Rc<RefCell<PyDict>>, index: &mut usize, len: &mut usize, kin
             _ => Value::tuple(vec![e.key.clone(), e.value.clone()]),
         }
     }))
+}
+
+/// One step of an iterator over a built-in container (list, tuple, str, bytes,
+/// range, dict views, set): `None` for the kinds that may call back into Python.
+#[inline(always)]
+fn step_simple(it: &mut NativeIter) -> Option<PyResult<Option<Value>>> {
+    Some(Ok(match it {
+        NativeIter::Seq { seq, index } => {
+            let v = match seq {
+                Value::List(l) => l.borrow().get(*index).cloned(),
+                Value::Tuple(t) => t.get(*index).cloned(),
+                Value::Bytes(b) => b.get(*index).map(|&x| Value::Int(x as i64)),
+                Value::ByteArray(b) => b.borrow().get(*index).map(|&x| Value::Int(x as i64)),
+                _ => None,
+            };
+            *index += 1;
+            v
+        }
+        NativeIter::Range { next, stop, step } => {
+            if (*step > 0 && *next < *stop) || (*step < 0 && *next > *stop) {
+                let v = *next;
+                *next = next.saturating_add(*step);
+                if *next == v {
+                    *next = *stop;
+                }
+                Some(Value::Int(v))
+            } else {
+                None
+            }
+        }
+        NativeIter::Str { s, byte } => {
+            let rest = &s.as_str()[*byte..];
+            match rest.chars().next() {
+                Some(c) => {
+                    *byte += c.len_utf8();
+                    let mut buf = [0u8; 4];
+                    Some(Value::str(c.encode_utf8(&mut buf)))
+                }
+                None => None,
+            }
+        }
+        NativeIter::DictKeys { dict, index, len } => return Some(dict_step(dict, index, len, 0)),
+        NativeIter::DictValues { dict, index, len } => return Some(dict_step(dict, index, len, 1)),
+        NativeIter::DictItems { dict, index, len } => return Some(dict_step(dict, index, len, 2)),
+        NativeIter::Set { items, index, set, len } => {
+            if let Some(s) = set {
+                if s.borrow().len() != *len {
+                    return Some(Err(PyErr::runtime_error("Set changed size during iteration")));
+                }
+            }
+            let v = items.get(*index).cloned();
+            *index += 1;
+            v
+        }
+        NativeIter::Exhausted => None,
+        _ => return None,
+    }))
+}
+
+fn is_simple_kind(it: &NativeIter) -> bool {
+    matches!(
+        it,
+        NativeIter::Seq { .. }
+            | NativeIter::Range { .. }
+            | NativeIter::Str { .. }
+            | NativeIter::DictKeys { .. }
+            | NativeIter::DictValues { .. }
+            | NativeIter::DictItems { .. }
+            | NativeIter::Set { .. }
+            | NativeIter::Exhausted
+    )
+}
+
+fn inner_is_simple(v: &Value) -> bool {
+    match v {
+        Value::Iterator(i) => i.try_borrow().is_ok_and(|g| is_simple_kind(&g)),
+        _ => false,
+    }
+}
+
+/// `step_simple` on an inner iterator value, `None` if it is not a simple one (or
+/// is busy: the caller's general path then reports that).
+#[inline]
+fn step_inner_simple(v: &Value) -> Option<PyResult<Option<Value>>> {
+    match v {
+        Value::Iterator(i) => step_simple(&mut *i.try_borrow_mut().ok()?),
+        _ => None,
+    }
+}
+
+/// `needle in s` without callbacks: `None` when the needle (or a colliding key)
+/// needs Python's `__hash__`/`__eq__`, or is a set (looked up as a frozenset).
+#[inline]
+fn set_contains_simple(s: &PySet, needle: &Value) -> Option<PyResult<bool>> {
+    if matches!(needle, Value::Set(_)) {
+        return None;
+    }
+    let h = match crate::values::hash::hash_simple(needle)? {
+        Ok(h) => h,
+        Err(e) => return Some(Err(e)),
+    };
+    match s.probe(h, |k| eq_simple(k, needle).ok_or(())) {
+        Ok(set::Probe::Found(_)) => Some(Ok(true)),
+        Ok(set::Probe::Vacant(_)) => Some(Ok(false)),
+        Err(()) => None,
+    }
+}
+
+/// A slice whose bounds are ints or None: computing its indices calls nothing back.
+fn plain_slice(s: &Slice) -> bool {
+    [&s.start, &s.stop, &s.step].iter().all(|v| matches!(v, Value::None | Value::Int(_)))
+}
+
+/// The positions of a clamped slice with `step != 1` (as `slice_positions`).
+fn stepped_positions(start: i64, stop: i64, step: i64) -> impl Iterator<Item = usize> {
+    let n = if step > 0 {
+        if stop > start { (stop - start - 1) / step + 1 } else { 0 }
+    } else if start > stop {
+        (start - stop - 1) / (-step) + 1
+    } else {
+        0
+    };
+    (0..n).map(move |k| (start + k * step) as usize)
+}
+
+#[cold]
+fn already_executing() -> PyErr {
+    PyErr::value_error("generator already executing")
 }
 
 #[cold]
