@@ -1118,6 +1118,32 @@ fn arith_fast(a: &Value, b: &Value, op: BinOp) -> Option<Value> {
         (Value::Float(x), Value::Float(y), BinOp::Add) => Some(Value::Float(x + y)),
         (Value::Float(x), Value::Float(y), BinOp::Sub) => Some(Value::Float(x - y)),
         (Value::Float(x), Value::Float(y), BinOp::Mult) => Some(Value::Float(x * y)),
+        (Value::Float(x), Value::Float(y), BinOp::Div) if *y != 0.0 => Some(Value::Float(x / y)),
+        // Mixed int and float: CPython converts the int (exactly, below 2**53) and
+        // does the float operation; bigger ints take the general path.
+        (Value::Int(i), Value::Float(y), _) if exact_f64(*i) => float_op(*i as f64, *y, op),
+        (Value::Float(x), Value::Int(i), _) if exact_f64(*i) => float_op(*x, *i as f64, op),
+        // int / int below 2**53: both convert exactly, and one IEEE division is
+        // correctly rounded, as CPython's true division is.
+        (Value::Int(x), Value::Int(y), BinOp::Div) if *y != 0 && exact_f64(*x) && exact_f64(*y) => {
+            Some(Value::Float(*x as f64 / *y as f64))
+        }
+        _ => None,
+    }
+}
+
+#[inline(always)]
+fn exact_f64(i: i64) -> bool {
+    i.unsigned_abs() <= 1 << 53
+}
+
+#[inline(always)]
+fn float_op(x: f64, y: f64, op: BinOp) -> Option<Value> {
+    match op {
+        BinOp::Add => Some(Value::Float(x + y)),
+        BinOp::Sub => Some(Value::Float(x - y)),
+        BinOp::Mult => Some(Value::Float(x * y)),
+        BinOp::Div if y != 0.0 => Some(Value::Float(x / y)),
         _ => None,
     }
 }
@@ -1173,7 +1199,11 @@ fn arith_in_place(stack: &mut Vec<Value>, op: BinOp) -> bool {
 /// Comparison of two small ints (`is` on ints compares values, as `Value::is` does).
 #[inline(always)]
 fn int_compare(a: &Value, b: &Value, op: CmpOp) -> Option<bool> {
-    let (Value::Int(x), Value::Int(y)) = (a, b) else { return None };
+    let (x, y) = match (a, b) {
+        (Value::Int(x), Value::Int(y)) => (x, y),
+        (Value::Float(x), Value::Float(y)) => return float_compare(*x, *y, op),
+        _ => return None,
+    };
     Some(match op {
         CmpOp::Lt => x < y,
         CmpOp::LtE => x <= y,
@@ -1182,6 +1212,21 @@ fn int_compare(a: &Value, b: &Value, op: CmpOp) -> Option<bool> {
         CmpOp::Eq | CmpOp::Is => x == y,
         CmpOp::NotEq | CmpOp::IsNot => x != y,
         CmpOp::In | CmpOp::NotIn => return None,
+    })
+}
+
+/// Two floats compared as IEEE does (NaN unequal to everything), as CPython.
+/// `is` between floats is identity there, which values cannot show: general path.
+#[inline(always)]
+fn float_compare(x: f64, y: f64, op: CmpOp) -> Option<bool> {
+    Some(match op {
+        CmpOp::Lt => x < y,
+        CmpOp::LtE => x <= y,
+        CmpOp::Gt => x > y,
+        CmpOp::GtE => x >= y,
+        CmpOp::Eq => x == y,
+        CmpOp::NotEq => x != y,
+        _ => return None,
     })
 }
 
