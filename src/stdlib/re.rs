@@ -562,6 +562,16 @@ fn next_match(cls: &Classes, c: &Compiled, sub: &Subject, start_b: usize, must_a
     run_engine(cls, c, sub, sub.next_char(start_b), Mode::Search, false, need, out)
 }
 
+/// A match that failed (at the backtrack limit) has just spent a long time: the
+/// time budget is checked before its error is raised, so a loop catching it cannot
+/// run 1024 such matches between two clock reads.
+fn over_budget(vm: &mut Vm, r: PyResult<bool>) -> PyResult<bool> {
+    if r.is_err() {
+        vm.check_budgets()?;
+    }
+    r
+}
+
 fn make_match(pat: &Value, pd: &PatternData, sub: &Subject, spans: &[Option<(usize, usize)>]) -> Value {
     let spans = spans
         .iter()
@@ -588,7 +598,7 @@ fn do_match(vm: &mut Vm, pat: &Value, string: &Value, pos: Option<Value>, endpos
     vm.tick()?;
     let start_b = sub.to_byte(sub.pos);
     let mut spans = Spans::new();
-    if run_engine(&pd.cls, &pd.c, &sub, start_b, mode, false, Need::Groups, &mut spans)? {
+    if over_budget(vm, run_engine(&pd.cls, &pd.c, &sub, start_b, mode, false, Need::Groups, &mut spans))? {
         Ok(make_match(pat, &pd, &sub, &spans))
     } else {
         Ok(Value::None)
@@ -613,7 +623,7 @@ fn all_matches(
     let mut spans = Spans::new();
     while limit == 0 || n < limit {
         vm.tick()?;
-        if !next_match(&pd.cls, &pd.c, sub, at, must_advance, need, &mut spans)? {
+        if !over_budget(vm, next_match(&pd.cls, &pd.c, sub, at, must_advance, need, &mut spans))? {
             break;
         }
         let (s, e) = spans[0].unwrap_or((at, at));
@@ -678,7 +688,7 @@ impl DynIterator for FindIter {
         }
         vm.tick()?;
         let mut spans = std::mem::take(&mut self.spans);
-        if !next_match(&self.pd.cls, &self.pd.c, &self.sub, self.at, self.must_advance, Need::Groups, &mut spans)? {
+        if !over_budget(vm, next_match(&self.pd.cls, &self.pd.c, &self.sub, self.at, self.must_advance, Need::Groups, &mut spans))? {
             self.done = true;
             return Ok(None);
         }
