@@ -1115,10 +1115,7 @@ fn arith_fast(a: &Value, b: &Value, op: BinOp) -> Option<Value> {
         (Value::Int(x), Value::Int(y), BinOp::Mult) => x.checked_mul(*y).map(Value::Int),
         (Value::Int(x), Value::Int(y), BinOp::Mod) if *y > 0 && *x >= 0 => Some(Value::Int(x % y)),
         (Value::Int(x), Value::Int(y), BinOp::FloorDiv) if *y > 0 && *x >= 0 => Some(Value::Int(x / y)),
-        (Value::Float(x), Value::Float(y), BinOp::Add) => Some(Value::Float(x + y)),
-        (Value::Float(x), Value::Float(y), BinOp::Sub) => Some(Value::Float(x - y)),
-        (Value::Float(x), Value::Float(y), BinOp::Mult) => Some(Value::Float(x * y)),
-        (Value::Float(x), Value::Float(y), BinOp::Div) if *y != 0.0 => Some(Value::Float(x / y)),
+        (Value::Float(x), Value::Float(y), _) => float_op(*x, *y, op),
         // Mixed int and float: CPython converts the int (exactly, below 2**53) and
         // does the float operation; bigger ints take the general path.
         (Value::Int(i), Value::Float(y), _) if exact_f64(*i) => float_op(*i as f64, *y, op),

@@ -394,22 +394,7 @@ impl Vm {
                 if y.is_zero() {
                     return Err(PyErr::zero_division("division by zero"));
                 }
-                if let Some(r) = int_true_div_normal(&x, &y) {
-                    return r.map(Value::Float);
-                }
-                let (xf, yf) = (x.to_f64().unwrap_or(f64::INFINITY), y.to_f64().unwrap_or(f64::INFINITY));
-                if xf.is_infinite() || yf.is_infinite() {
-                    // Scale both down to keep the quotient meaningful.
-                    let shift = x.bits().max(y.bits()).saturating_sub(1000);
-                    let (xs, ys) = (&x >> shift, &y >> shift);
-                    let r = xs.to_f64().unwrap_or(f64::INFINITY) / ys.to_f64().unwrap_or(f64::INFINITY);
-                    if r.is_infinite() {
-                        return Err(PyErr::overflow("integer division result too large for a float"));
-                    }
-                    Value::Float(r)
-                } else {
-                    Value::Float(xf / yf)
-                }
+                Value::Float(int_true_div(&x, &y)?)
             }
             BinOp::BitAnd => Value::from_bigint(x & y),
             BinOp::BitOr => Value::from_bigint(x | y),
@@ -1018,29 +1003,17 @@ fn bad_unary(v: &Value, op: UnaryOpKind) -> PyErr {
 /// quotient is taken with 55 significant bits plus a sticky bit for the
 /// remainder, so the one rounding to 53 bits is the right one. `b` is not zero.
 fn int_true_div(a: &BigInt, b: &BigInt) -> PyResult<f64> {
-    match int_true_div_normal(a, b) {
-        Some(r) => r,
-        None => {
-            let (xf, yf) = (a.to_f64().unwrap_or(f64::INFINITY), b.to_f64().unwrap_or(f64::INFINITY));
-            Ok(xf / yf)
-        }
-    }
-}
-
-/// The correctly rounded quotient (or an overflow); `None` only when the
-/// quotient does not fit the 64-bit working value, which cannot happen for
-/// operands the machine can hold.
-fn int_true_div_normal(a: &BigInt, b: &BigInt) -> Option<PyResult<f64>> {
     use num_bigint::Sign;
     let neg = (a.sign() == Sign::Minus) != (b.sign() == Sign::Minus);
     let (n, d) = (a.magnitude(), b.magnitude());
     if n.is_zero() {
-        return Some(Ok(if neg { -0.0 } else { 0.0 }));
+        return Ok(if neg { -0.0 } else { 0.0 });
     }
     let shift = n.bits() as i64 - d.bits() as i64 - 55;
     let (num, den) = if shift >= 0 { (n.clone(), d << shift as u64) } else { (n << (-shift) as u64, d.clone()) };
     let (q, r) = num.div_rem(&den);
-    let mut q = q.to_u64()?;
+    // Both quotients below have at most 56 bits by construction.
+    let mut q = q.to_u64().ok_or_else(too_large)?;
     if !r.is_zero() {
         q |= 1;
     }
@@ -1048,19 +1021,19 @@ fn int_true_div_normal(a: &BigInt, b: &BigInt) -> Option<PyResult<f64>> {
     let m = q as f64;
     let exp = shift + 64 - q.leading_zeros() as i64; // the result is below 2**exp
     if exp > 1024 {
-        return Some(Err(PyErr::overflow("integer division result too large for a float")));
+        return Err(too_large());
     }
     if exp < -1021 {
         // Subnormal: round to a multiple of 2**-1074 directly. The quotient in
         // units of 2**-1076 keeps two more bits; the remainder is the sticky bit.
         let (num, den) = (n << 1076u64, d.clone());
         let (q, r) = num.div_rem(&den);
-        let q = q.to_u64()?;
+        let q = q.to_u64().ok_or_else(too_large)?;
         let (units, rest) = (q >> 2, q & 3);
         let up = rest > 2 || (rest == 2 && (!r.is_zero() || units & 1 == 1));
         let units = units + up as u64;
         let v = units as f64 * f64::from_bits(1);
-        return Some(Ok(if neg { -v } else { v }));
+        return Ok(if neg { -v } else { v });
     }
     let mut r = m;
     let mut s = shift;
@@ -1075,7 +1048,11 @@ fn int_true_div_normal(a: &BigInt, b: &BigInt) -> Option<PyResult<f64>> {
         s += k;
     }
     if r.is_infinite() {
-        return Some(Err(PyErr::overflow("integer division result too large for a float")));
+        return Err(too_large());
     }
-    Some(Ok(if neg { -r } else { r }))
+    Ok(if neg { -r } else { r })
+}
+
+fn too_large() -> PyErr {
+    PyErr::overflow("integer division result too large for a float")
 }
