@@ -431,7 +431,7 @@ impl Vm {
                 Op::Compare(op) => {
                     let b = pop!(f);
                     let a = pop!(f);
-                    let r = match int_compare(&a, &b, op) {
+                    let r = match number_compare(&a, &b, op) {
                         Some(r) => {
                             a.discard();
                             b.discard();
@@ -450,7 +450,7 @@ impl Vm {
                 Op::CompareJumpIfFalse(op, t) => {
                     let b = pop!(f);
                     let a = pop!(f);
-                    let r = match int_compare(&a, &b, op) {
+                    let r = match number_compare(&a, &b, op) {
                         Some(r) => {
                             a.discard();
                             b.discard();
@@ -1193,9 +1193,10 @@ fn arith_in_place(stack: &mut Vec<Value>, op: BinOp) -> bool {
     true
 }
 
-/// Comparison of two small ints (`is` on ints compares values, as `Value::is` does).
+/// Comparison of two small ints or two floats (`is` on ints compares values, as
+/// `Value::is` does).
 #[inline(always)]
-fn int_compare(a: &Value, b: &Value, op: CmpOp) -> Option<bool> {
+fn number_compare(a: &Value, b: &Value, op: CmpOp) -> Option<bool> {
     let (x, y) = match (a, b) {
         (Value::Int(x), Value::Int(y)) => (x, y),
         (Value::Float(x), Value::Float(y)) => return float_compare(*x, *y, op),
