@@ -95,6 +95,27 @@ fn conformance_corpus_matches_known_failures() {
     check_against("known_failures.txt", &failed, total);
 }
 
+/// The project's own programs (tests/containers, outputs from CPython 3.11 by
+/// `run.py --regen`): every one passes.
+#[test]
+fn project_programs_pass() {
+    let Some(shared) = shared_dir() else {
+        panic!("../shared/conformance not found: set GARTER_SHARED");
+    };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/containers");
+    let out = Command::new("python3")
+        .arg(shared.join("conformance/run.py"))
+        .arg("--bin")
+        .arg(env!("CARGO_BIN_EXE_garter"))
+        .arg("--list-failures")
+        .arg(&dir)
+        .output()
+        .expect("python3 runs the corpus runner");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let last = text.lines().last().unwrap_or("");
+    assert!(last.ends_with(" 0 failed"), "tests/containers: {text}");
+}
+
 #[test]
 fn syntax_corpus_matches_known_failures() {
     let Some(shared) = shared_dir() else {

@@ -6,7 +6,8 @@
 //! compiler small and its correctness easy to check against CPython's `dis` output;
 //! the costs a stack machine adds are paid back by resolving every name to a slot at
 //! compile time and by fusing the hottest pairs (`CallMethod`, `ForIter` with its
-//! store, compare-and-jump). Instructions are a plain Rust enum (12 bytes): decoding
+//! store or unpacking, compare-and-jump, operations on a constant, two local
+//! loads; see `fuse`). Instructions are a plain Rust enum (12 bytes): decoding
 //! is a `match`, with no byte fiddling. Exception handlers are a block stack in the
 //! frame (`SetupExcept`/`PopBlock`, as CPython 3.10 had) rather than 3.11's static
 //! exception table: it needs no static stack-depth analysis in the compiler, and
@@ -172,6 +173,46 @@ pub enum Op {
     Copy(u32),
     /// stack: ..., a -> ..., a (checks TOS is a dict, removes the given keys: **rest)
     CopyDictWithoutKeys,
+    // --- fused pairs (made by `Compiler::emit` from two adjacent instructions on
+    // one line with no jump target between them; see `fuse`) ---
+    /// `LoadConst(k)` + `Binary(op)`: TOS op consts[k].
+    BinaryConst(BinOp, u32),
+    /// `LoadConst(k)` + `Inplace(op)`.
+    InplaceConst(BinOp, u32),
+    /// `LoadConst(k)` + `Subscr`: TOS[consts[k]].
+    SubscrConst(u32),
+    /// `LoadConst(k)` + `Compare(op)`.
+    CompareConst(CmpOp, u32),
+    /// `LoadConst(k)` + `CompareJumpIfFalse(op, target)`.
+    CompareConstJumpIfFalse(CmpOp, u32, u32),
+    /// `LoadFast(a)` + `LoadFast(b)`.
+    LoadFastLoadFast(u32, u32),
+    /// `StoreFast(a)` + `LoadFast(b)`.
+    StoreFastLoadFast(u32, u32),
+    /// `ForIter(target)` + `StoreFast(slot)`: the item goes straight to the local.
+    ForIterStore(u32, u32),
+    /// `ForIter(target)` + `UnpackSequence(n)`: the items of zip, enumerate and
+    /// dict.items() go onto the stack without building the tuple.
+    ForIterUnpack(u32, u32),
+}
+
+// Instructions stay three words: the loop copies one per step.
+const _: () = assert!(std::mem::size_of::<Op>() <= 12);
+
+/// The fused instruction doing `prev` then `next`, if there is one.
+pub fn fuse(prev: Op, next: Op) -> Option<Op> {
+    Some(match (prev, next) {
+        (Op::LoadConst(k), Op::Binary(op)) => Op::BinaryConst(op, k),
+        (Op::LoadConst(k), Op::Inplace(op)) => Op::InplaceConst(op, k),
+        (Op::LoadConst(k), Op::Subscr) => Op::SubscrConst(k),
+        (Op::LoadConst(k), Op::Compare(op)) => Op::CompareConst(op, k),
+        (Op::LoadConst(k), Op::CompareJumpIfFalse(op, t)) => Op::CompareConstJumpIfFalse(op, k, t),
+        (Op::LoadFast(a), Op::LoadFast(b)) => Op::LoadFastLoadFast(a, b),
+        (Op::StoreFast(a), Op::LoadFast(b)) => Op::StoreFastLoadFast(a, b),
+        (Op::ForIter(t), Op::StoreFast(s)) => Op::ForIterStore(t, s),
+        (Op::ForIter(t), Op::UnpackSequence(n)) => Op::ForIterUnpack(t, n),
+        _ => return None,
+    })
 }
 
 /// What kind of scope a code object runs.

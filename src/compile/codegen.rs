@@ -82,6 +82,9 @@ struct Unit<'a> {
     freevars: IndexMap<Rc<str>, u32>,
     functions: Vec<Rc<Code>>,
     labels: Vec<u32>,
+    /// The position the last label was bound to: the instruction emitted there is
+    /// a jump target, so it is never fused into the one before it.
+    label_at: usize,
     fblocks: Vec<FBlock<'a>>,
     line: u32,
     docstring: Option<Rc<str>>,
@@ -156,6 +159,7 @@ impl<'a, 'g> Compiler<'a, 'g> {
             freevars,
             functions: Vec::new(),
             labels: Vec::new(),
+            label_at: usize::MAX,
             fblocks: Vec::new(),
             line,
             docstring: None,
@@ -178,7 +182,10 @@ impl<'a, 'g> Compiler<'a, 'g> {
                 | Op::JumpIfFalseOrPop(t)
                 | Op::JumpIfTrueOrPop(t)
                 | Op::ForIter(t)
+                | Op::ForIterStore(t, _)
+                | Op::ForIterUnpack(t, _)
                 | Op::CompareJumpIfFalse(_, t)
+                | Op::CompareConstJumpIfFalse(_, _, t)
                 | Op::SetupExcept(t)
                 | Op::SetupCleanup(t) => patch(t),
                 _ => {}
@@ -231,6 +238,15 @@ impl<'a, 'g> Compiler<'a, 'g> {
 
     fn emit(&mut self, op: Op) -> usize {
         let u = self.u();
+        // Fuse with the previous instruction when nothing jumps between the two and
+        // both are on one line (a traceback names the same line either way).
+        let n = u.ops.len();
+        if n > 0 && u.label_at != n && u.lines[n - 1] == u.line {
+            if let Some(fused) = super::code::fuse(u.ops[n - 1], op) {
+                u.ops[n - 1] = fused;
+                return n - 1;
+            }
+        }
         u.ops.push(op);
         u.lines.push(u.line);
         u.ops.len() - 1
@@ -245,6 +261,7 @@ impl<'a, 'g> Compiler<'a, 'g> {
     fn bind(&mut self, l: Label) {
         let u = self.u();
         u.labels[l.0 as usize] = u.ops.len() as u32;
+        u.label_at = u.ops.len();
     }
 
     fn jump(&mut self, make: fn(u32) -> Op, l: Label) {

@@ -156,6 +156,96 @@ impl Vm {
                     f.stack.push(v);
                 }
                 Op::LoadConst(i) => f.stack.push(code.consts[i as usize].clone()),
+                Op::BinaryConst(op, k) => {
+                    let b = &code.consts[k as usize];
+                    let n = f.stack.len();
+                    if let Some(r) = arith_fast(&f.stack[n - 1], b, op) {
+                        // The operand was an immediate: nothing to drop.
+                        std::mem::replace(&mut f.stack[n - 1], r).discard();
+                        continue;
+                    }
+                    let a = pop!(f);
+                    let r = self.binary_op(&a, b, op)?;
+                    f.stack.push(r);
+                }
+                Op::InplaceConst(op, k) => {
+                    let b = &code.consts[k as usize];
+                    let n = f.stack.len();
+                    if let Some(r) = arith_fast(&f.stack[n - 1], b, op) {
+                        std::mem::replace(&mut f.stack[n - 1], r).discard();
+                        continue;
+                    }
+                    let a = pop!(f);
+                    let r = self.inplace_op(a, b.clone(), op)?;
+                    f.stack.push(r);
+                }
+                Op::SubscrConst(k) => {
+                    let key = &code.consts[k as usize];
+                    let obj = pop!(f);
+                    if let (Value::List(l), Value::Int(i)) = (&obj, key) {
+                        let l = l.borrow();
+                        let n = l.len() as i64;
+                        let j = if *i < 0 { i + n } else { *i };
+                        if j >= 0 && j < n {
+                            let v = l[j as usize].clone();
+                            drop(l);
+                            f.stack.push(v);
+                            continue;
+                        }
+                    }
+                    let v = self.getitem(&obj, key)?;
+                    f.stack.push(v);
+                }
+                Op::CompareConst(op, k) => {
+                    let b = &code.consts[k as usize];
+                    let a = pop!(f);
+                    let r = match number_compare(&a, b, op) {
+                        Some(r) => {
+                            a.discard();
+                            r
+                        }
+                        None => self.compare_op(&a, b, op)?,
+                    };
+                    f.stack.push(Value::Bool(r));
+                }
+                Op::CompareConstJumpIfFalse(op, k, t) => {
+                    let b = &code.consts[k as usize];
+                    let a = pop!(f);
+                    let r = match number_compare(&a, b, op) {
+                        Some(r) => {
+                            a.discard();
+                            r
+                        }
+                        None => self.compare_op(&a, b, op)?,
+                    };
+                    if !r {
+                        f.ip = t as usize;
+                    }
+                }
+                Op::LoadFastLoadFast(a, b) => {
+                    for i in [a, b] {
+                        match &f.locals[i as usize] {
+                            Some(v) => {
+                                let v = v.clone();
+                                f.stack.push(v);
+                            }
+                            None => return Err(unbound_local(&code.varnames[i as usize])),
+                        }
+                    }
+                }
+                Op::StoreFastLoadFast(a, b) => {
+                    let v = pop!(f);
+                    if let Some(old) = f.locals[a as usize].replace(v) {
+                        old.discard();
+                    }
+                    match &f.locals[b as usize] {
+                        Some(v) => {
+                            let v = v.clone();
+                            f.stack.push(v);
+                        }
+                        None => return Err(unbound_local(&code.varnames[b as usize])),
+                    }
+                }
                 Op::LoadFast(i) => match &f.locals[i as usize] {
                     Some(v) => {
                         let v = v.clone();
@@ -525,6 +615,56 @@ impl Vm {
                         }
                     }
                 }
+                Op::ForIterStore(t, slot) => {
+                    self.tick()?;
+                    let next = match top!(f) {
+                        Value::Iterator(it) => {
+                            let it = it.clone();
+                            self.iter_next_native(&it)?
+                        }
+                        other => {
+                            let other = other.clone();
+                            self.next(&other)?
+                        }
+                    };
+                    match next {
+                        Some(v) => {
+                            if let Some(old) = f.locals[slot as usize].replace(v) {
+                                old.discard();
+                            }
+                        }
+                        None => {
+                            f.stack.pop();
+                            f.ip = t as usize;
+                        }
+                    }
+                }
+                Op::ForIterUnpack(t, n) => {
+                    self.tick()?;
+                    let n = n as usize;
+                    let next = match top!(f) {
+                        Value::Iterator(it) => {
+                            let it = it.clone();
+                            match self.unpack_next_native(&it, &mut f.stack, n) {
+                                Some(Ok(true)) => continue,
+                                Some(Ok(false)) => None,
+                                Some(Err(e)) => return Err(e),
+                                None => self.iter_next_native(&it)?,
+                            }
+                        }
+                        other => {
+                            let other = other.clone();
+                            self.next(&other)?
+                        }
+                    };
+                    match next {
+                        Some(v) => self.unpack_onto(&mut f.stack, v, n)?,
+                        None => {
+                            f.stack.pop();
+                            f.ip = t as usize;
+                        }
+                    }
+                }
                 Op::Call(argc) => {
                     self.tick()?;
                     let func_idx = f.stack.len() - argc as usize - 1;
@@ -728,8 +868,7 @@ impl Vm {
                 }
                 Op::UnpackSequence(n) => {
                     let v = pop!(f);
-                    let items = self.unpack(&v, n as usize, None)?;
-                    f.stack.extend(items.into_iter().rev());
+                    self.unpack_onto(&mut f.stack, v, n as usize)?;
                 }
                 Op::UnpackEx(before, after) => {
                     let v = pop!(f);

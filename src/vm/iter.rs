@@ -112,6 +112,92 @@ impl Vm {
         self.iter_next_slow(it)
     }
 
+    /// `for a, b in it`: the next item of a native iterator unpacked onto `stack`
+    /// (last item deepest, as `UnpackSequence` leaves them) without building its
+    /// tuple, for zip, enumerate and dict.items() over built-in containers.
+    /// `Some(Ok(false))` when exhausted; `None` when the general path must run
+    /// (nothing was consumed then).
+    pub(crate) fn unpack_next_native(
+        &mut self,
+        it: &Rc<RefCell<NativeIter>>,
+        stack: &mut Vec<Value>,
+        n: usize,
+    ) -> Option<PyResult<bool>> {
+        let mut g = it.try_borrow_mut().ok()?;
+        match &mut *g {
+            NativeIter::Zip { iters, strict: false } if iters.len() == n && n > 0 && iters.iter().all(inner_is_simple) => {
+                let base = stack.len();
+                for x in iters.iter() {
+                    let r = match step_inner_simple(x) {
+                        Some(Ok(Some(v))) => {
+                            stack.push(v);
+                            continue;
+                        }
+                        Some(Ok(None)) => Ok(false),
+                        Some(Err(e)) => Err(e),
+                        None => Err(already_executing()),
+                    };
+                    stack.truncate(base);
+                    return Some(r);
+                }
+                stack[base..].reverse();
+                Some(Ok(true))
+            }
+            NativeIter::Enumerate { inner, count: Value::Int(c) } if n == 2 && *c < i64::MAX => {
+                Some(match step_inner_simple(inner)? {
+                    Ok(Some(v)) => {
+                        stack.push(v);
+                        stack.push(Value::Int(*c));
+                        *c += 1;
+                        Ok(true)
+                    }
+                    Ok(None) => Ok(false),
+                    Err(e) => Err(e),
+                })
+            }
+            NativeIter::DictItems { dict, index, len } if n == 2 => {
+                let d = dict.borrow();
+                if d.len() != *len {
+                    *len = usize::MAX;
+                    return Some(Err(PyErr::runtime_error("dictionary changed size during iteration")));
+                }
+                Some(Ok(match d.next_from(*index) {
+                    Some((pos, e)) => {
+                        *index = pos + 1;
+                        stack.push(e.value.clone());
+                        stack.push(e.key.clone());
+                        true
+                    }
+                    None => false,
+                }))
+            }
+            _ => None,
+        }
+    }
+
+    /// `UnpackSequence(n)`: the items of `v` onto `stack`, last deepest. A tuple
+    /// nobody else holds gives its items up without copies.
+    pub(crate) fn unpack_onto(&mut self, stack: &mut Vec<Value>, v: Value, n: usize) -> PyResult<()> {
+        match v {
+            Value::Tuple(t) if t.len() == n => {
+                match Rc::try_unwrap(t) {
+                    Ok(items) => stack.extend(items.into_vec().into_iter().rev()),
+                    Err(t) => stack.extend(t.iter().rev().cloned()),
+                }
+                Ok(())
+            }
+            Value::List(ref l) if l.borrow().len() == n => {
+                stack.extend(l.borrow().iter().rev().cloned());
+                Ok(())
+            }
+            v => {
+                let items = self.unpack(&v, n, None)?;
+                stack.extend(items.into_iter().rev());
+                Ok(())
+            }
+        }
+    }
+
     #[inline(never)]
     fn iter_next_slow(&mut self, it: &Rc<RefCell<NativeIter>>) -> PyResult<Option<Value>> {
         let mut guard = it.try_borrow_mut().map_err(|_| already_executing())?;
