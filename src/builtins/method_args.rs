@@ -36,13 +36,13 @@ pub fn bind<const N: usize>(
     names: [&str; N],
     required: usize,
 ) -> PyResult<(Value, [Option<Value>; N])> {
-    let Args { mut pos, kw } = args;
-    if pos.is_empty() {
+    let Args { pos, kw } = args;
+    let mut pos = pos.into_iter();
+    let Some(this) = pos.next() else {
         return Err(PyErr::type_error(format!(
             "unbound method {ty}.{name}() needs an argument"
         )));
-    }
-    let this = pos.remove(0);
+    };
     let n = pos.len();
     if !kw.is_empty() {
         match style {
@@ -85,10 +85,15 @@ pub fn bind<const N: usize>(
             ),
         }));
     }
-    let mut out: [Option<Value>; N] = std::array::from_fn(|_| None);
-    for (slot, v) in out.iter_mut().zip(pos) {
-        *slot = Some(v);
+    // Moved out one by one (`n <= N` here): no collecting, nothing left to drop.
+    let out: [Option<Value>; N] = std::array::from_fn(|_| pos.next());
+    if kw.is_empty() {
+        if let Some(i) = out.iter().take(required).position(Option::is_none) {
+            return Err(missing(name, names[i], i));
+        }
+        return Ok((this, out));
     }
+    let mut out = out;
     for (k, v) in kw {
         match names.iter().position(|x| **x == *k) {
             Some(i) if out[i].is_some() => {
@@ -106,13 +111,14 @@ pub fn bind<const N: usize>(
         }
     }
     if let Some(i) = out.iter().take(required).position(Option::is_none) {
-        return Err(PyErr::type_error(format!(
-            "{name}() missing required argument '{}' (pos {})",
-            names[i],
-            i + 1
-        )));
+        return Err(missing(name, names[i], i));
     }
     Ok((this, out))
+}
+
+#[cold]
+fn missing(name: &str, param: &str, i: usize) -> PyErr {
+    PyErr::type_error(format!("{name}() missing required argument '{param}' (pos {})", i + 1))
 }
 
 /// A value that is a `str` (or an instance of a `str` subclass), as its text.

@@ -429,6 +429,28 @@ impl<'a, 'g> Compiler<'a, 'g> {
                 self.emit(Op::Pop);
             }
             StmtKind::Assign { targets, value } => {
+                // `a, b = b, a` (two or three names each side, no star): the values
+                // are swapped on the stack instead of going through a tuple, as
+                // CPython does.
+                if let ([t], ExprKind::Tuple(vals)) = (&targets[..], &value.kind) {
+                    if let ExprKind::Tuple(ts) | ExprKind::List(ts) = &t.kind {
+                        let starred = |x: &Expr| matches!(x.kind, ExprKind::Starred(_));
+                        let n = vals.len();
+                        if (n == 2 || n == 3) && ts.len() == n && !vals.iter().any(starred) && !ts.iter().any(starred) {
+                            for v in vals {
+                                self.expr(v)?;
+                            }
+                            if n == 3 {
+                                self.emit(Op::Rot3);
+                            }
+                            self.emit(Op::Rot2);
+                            for t in ts {
+                                self.store_target(t)?;
+                            }
+                            return Ok(());
+                        }
+                    }
+                }
                 self.expr(value)?;
                 for (i, t) in targets.iter().enumerate() {
                     if i + 1 < targets.len() {

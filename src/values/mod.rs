@@ -43,11 +43,11 @@ pub enum Value {
     BigInt(Rc<BigInt>),
     Float(f64),
     Str(Rc<PyStr>),
-    /// Thin pointers (`Rc<Box<[_]>>`, not `Rc<[_]>`) keep a `Value` at 16 bytes.
+    /// Thin pointers (`Rc<Box<[_]>>`, `TupleRef`; not `Rc<[_]>`) keep a `Value` at 16 bytes.
     Bytes(Rc<Box<[u8]>>),
     ByteArray(Rc<RefCell<Vec<u8>>>),
     List(Rc<RefCell<Vec<Value>>>),
-    Tuple(Rc<Box<[Value]>>),
+    Tuple(TupleRef),
     Dict(Rc<RefCell<PyDict>>),
     Set(Rc<RefCell<PySet>>),
     FrozenSet(Rc<PySet>),
@@ -160,10 +160,15 @@ impl Value {
 }
 
 /// What a tuple value points at.
-pub type TupleRef = Rc<Box<[Value]>>;
+/// A tuple's items live inside its reference-counted box up to three of them
+/// (pairs and triples are most tuples: zip, enumerate, dict items, sort keys,
+/// multiple returns), so building one is a single allocation; longer ones keep
+/// their items on the heap. The pointer stays thin: `Value` is 16 bytes.
+pub type TupleItems = smallvec::SmallVec<[Value; 3]>;
+pub type TupleRef = Rc<TupleItems>;
 
 pub fn tuple_ref(items: Vec<Value>) -> TupleRef {
-    Rc::new(items.into_boxed_slice())
+    Rc::new(TupleItems::from_vec(items))
 }
 
 const _: () = assert!(std::mem::size_of::<Value>() == 16);
@@ -189,7 +194,7 @@ impl Value {
     }
 
     pub fn tuple(items: Vec<Value>) -> Value {
-        Value::Tuple(Rc::new(items.into_boxed_slice()))
+        Value::Tuple(tuple_ref(items))
     }
 
     pub fn bytes(b: impl Into<Box<[u8]>>) -> Value {
@@ -197,7 +202,7 @@ impl Value {
     }
 
     pub fn empty_tuple() -> Value {
-        Value::Tuple(Rc::new(Box::new([])))
+        Value::Tuple(Rc::new(TupleItems::new()))
     }
 
     pub fn dict(d: PyDict) -> Value {

@@ -15,6 +15,10 @@ use crate::values::{Attrs, CellRef, Value};
 pub struct Globals {
     pub table: RefCell<GlobalTable>,
     pub values: RefCell<Vec<Option<Value>>>,
+    /// The builtin each unbound slot resolved to (builtins never change during a
+    /// session, and a binding of the slot itself takes precedence): `len` and
+    /// `range` are found by slot, not by name, after their first use.
+    pub builtins_seen: RefCell<Vec<Option<Value>>>,
 }
 
 impl Globals {
@@ -40,6 +44,19 @@ impl Globals {
             }
             _ => false,
         }
+    }
+
+    pub fn builtin_seen(&self, slot: u32) -> Option<Value> {
+        self.builtins_seen.borrow().get(slot as usize).cloned().flatten()
+    }
+
+    pub fn remember_builtin(&self, slot: u32, v: Value) {
+        let mut seen = self.builtins_seen.borrow_mut();
+        let i = slot as usize;
+        if seen.len() <= i {
+            seen.resize(i + 1, None);
+        }
+        seen[i] = Some(v);
     }
 
     pub fn name(&self, slot: u32) -> Rc<str> {

@@ -295,15 +295,19 @@ impl Vm {
                     }
                 }
                 Op::LoadGlobal(slot) => {
-                    let v = f.globals.get(slot);
-                    match v {
-                        Some(v) => f.stack.push(v),
-                        None => {
-                            let name = f.globals.name(slot);
-                            let v = self.load_builtin(&name)?;
-                            f.stack.push(v);
-                        }
-                    }
+                    let v = match f.globals.get(slot) {
+                        Some(v) => v,
+                        None => match f.globals.builtin_seen(slot) {
+                            Some(v) => v,
+                            None => {
+                                let name = f.globals.name(slot);
+                                let v = self.load_builtin(&name)?;
+                                f.globals.remember_builtin(slot, v.clone());
+                                v
+                            }
+                        },
+                    };
+                    f.stack.push(v);
                 }
                 Op::StoreGlobal(slot) => {
                     let v = pop!(f);

@@ -96,6 +96,37 @@ def h():
         q.append(3) if len(q) < 4 else None
         print(a, b)
 h()
+a, b = 1, 2
+a, b = b, a
+print(a, b)
+x, y, z = 1, 2, 3
+x, y, z = z, x, y
+print(x, y, z)
+l = [0, 0, 0]
+l[0], l[1] = 5, 6
+[p, q] = q2 = 1, 2
+print(l, p, q, q2)
+def f():
+    i, j = 0, 1
+    for _ in range(5):
+        i, j = j, i + j
+    return i, j
+print(f())
+class C: pass
+c = C()
+c.a, c.b = 1, [2]
+print(c.a, c.b)
+try:
+    m, n = 1, undefined_name
+except NameError as e:
+    print(e, "m" in dir() if False else "ok")
+try:
+    u, v = 1, 2, 3
+except ValueError as e:
+    print(e)
+d = {}
+d["k"], d["j"] = d.get("k", 1), 2
+print(d)
 def tb():
     v = (1 +
          None)
