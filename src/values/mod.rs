@@ -88,6 +88,16 @@ impl Clone for Value {
 impl Value {
     #[inline(never)]
     fn clone_counted(&self) -> Value {
+        self.clone_inline()
+    }
+
+    /// `clone` with every arm inline, for the machine's hottest loads (locals,
+    /// constants, list items): the outlined `clone_counted` returns through a
+    /// temporary written as two words and reloaded as one 16-byte move, which
+    /// stalls on store forwarding (fib_recursive ~20% faster inlined). Every
+    /// counted arm is the same increment, so the match folds to a few instructions.
+    #[inline(always)]
+    pub fn clone_inline(&self) -> Value {
         match self {
             Value::None => Value::None,
             Value::NotImplemented => Value::NotImplemented,

@@ -155,7 +155,7 @@ impl Vm {
                     let v = f.stack[f.stack.len() - n as usize].clone();
                     f.stack.push(v);
                 }
-                Op::LoadConst(i) => f.stack.push(code.consts[i as usize].clone()),
+                Op::LoadConst(i) => f.stack.push(code.consts[i as usize].clone_inline()),
                 Op::BinaryConst(op, k) => {
                     let b = &code.consts[k as usize];
                     let n = f.stack.len();
@@ -187,9 +187,7 @@ impl Vm {
                         let n = l.len() as i64;
                         let j = if *i < 0 { i + n } else { *i };
                         if j >= 0 && j < n {
-                            let v = l[j as usize].clone();
-                            drop(l);
-                            f.stack.push(v);
+                            f.stack.push(l[j as usize].clone_inline());
                             continue;
                         }
                     }
@@ -226,7 +224,7 @@ impl Vm {
                     for i in [a, b] {
                         match &f.locals[i as usize] {
                             Some(v) => {
-                                let v = v.clone();
+                                let v = v.clone_inline();
                                 f.stack.push(v);
                             }
                             None => return Err(unbound_local(&code.varnames[i as usize])),
@@ -239,18 +237,12 @@ impl Vm {
                         old.discard();
                     }
                     match &f.locals[b as usize] {
-                        Some(v) => {
-                            let v = v.clone();
-                            f.stack.push(v);
-                        }
+                        Some(v) => f.stack.push(v.clone_inline()),
                         None => return Err(unbound_local(&code.varnames[b as usize])),
                     }
                 }
                 Op::LoadFast(i) => match &f.locals[i as usize] {
-                    Some(v) => {
-                        let v = v.clone();
-                        f.stack.push(v);
-                    }
+                    Some(v) => f.stack.push(v.clone_inline()),
                     None => return Err(unbound_local(&code.varnames[i as usize])),
                 },
                 Op::StoreFast(i) => {
@@ -466,9 +458,7 @@ impl Vm {
                         let n = l.len() as i64;
                         let j = if *i < 0 { i + n } else { *i };
                         if j >= 0 && j < n {
-                            let v = l[j as usize].clone();
-                            drop(l);
-                            f.stack.push(v);
+                            f.stack.push(l[j as usize].clone_inline());
                             continue;
                         }
                     }

@@ -1362,8 +1362,8 @@ fn step_simple(it: &mut NativeIter) -> Option<PyResult<Option<Value>>> {
     Some(Ok(match it {
         NativeIter::Seq { seq, index } => {
             let v = match seq {
-                Value::List(l) => l.borrow().get(*index).cloned(),
-                Value::Tuple(t) => t.get(*index).cloned(),
+                Value::List(l) => l.borrow().get(*index).map(Value::clone_inline),
+                Value::Tuple(t) => t.get(*index).map(Value::clone_inline),
                 Value::Bytes(b) => b.get(*index).map(|&x| Value::Int(x as i64)),
                 Value::ByteArray(b) => b.borrow().get(*index).map(|&x| Value::Int(x as i64)),
                 _ => None,
