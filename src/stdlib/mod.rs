@@ -14,6 +14,7 @@ mod json;
 mod math;
 mod re;
 mod re_syntax;
+mod re_run;
 mod string;
 mod textwrap;
 mod helpers_c;
