@@ -15,6 +15,7 @@ mod math;
 mod re;
 mod re_syntax;
 mod re_run;
+mod normaldist;
 mod string;
 mod textwrap;
 mod helpers_c;
