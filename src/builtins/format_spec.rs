@@ -11,6 +11,8 @@
 //! An empty spec is `str(value)` in CPython (so `format(True, "")` is
 //! `'True'`): the caller handles it before parsing.
 
+use std::borrow::Cow;
+
 use num_bigint::{BigInt, Sign as BigSign};
 use num_traits::{ToPrimitive, Zero};
 
@@ -153,7 +155,8 @@ fn get_integer(chars: &[char], pos: &mut usize) -> Result<Option<usize>, FormatE
 /// # Errors
 /// CPython's `ValueError` messages for malformed specs.
 pub fn parse_format_spec(spec: &str, type_name: &str) -> Result<FormatSpec, FormatError> {
-    let chars: Vec<char> = spec.chars().collect();
+    // Specs are short: kept inline, so an f-string's `{x:02d}` allocates nothing here.
+    let chars: smallvec::SmallVec<[char; 16]> = spec.chars().collect();
     let mut out = FormatSpec {
         fill: ' ',
         align: None,
@@ -277,12 +280,23 @@ fn check_size(spec: &FormatSpec) -> Result<(), FormatError> {
 }
 
 fn push_n(out: &mut String, c: char, n: usize) {
-    out.extend(std::iter::repeat_n(c, n));
+    for _ in 0..n {
+        out.push(c);
+    }
 }
 
 /// CPython's `_PyUnicode_InsertThousandsGrouping`: the digits with separators,
 /// left-padded with zeros (also grouped) up to `min_width` characters.
 fn group_digits(digits: &str, min_width: i64, grouping: Option<(usize, char)>) -> String {
+    if grouping.is_none() {
+        // No separators: the digits left-padded with zeros (the loop below, done directly).
+        let n = digits.chars().count();
+        let zeros = usize::try_from(min_width).unwrap_or(0).saturating_sub(n);
+        let mut g = String::with_capacity(zeros + digits.len());
+        push_n(&mut g, '0', zeros);
+        g.push_str(digits);
+        return g;
+    }
     let digits: Vec<char> = digits.chars().collect();
     let mut min_width = min_width.max(0);
     let mut remaining = digits.len() as i64;
@@ -360,22 +374,36 @@ fn layout_number(
     } else {
         0
     };
-    let mut grouped = if parts.digits.is_empty() {
-        String::new()
+    // Without separators the digits are copied as they are, after `zeros` zeros.
+    let (zeros, grouped) = if parts.digits.is_empty() {
+        (0, Cow::Borrowed(""))
+    } else if grouping.is_none() && !upper {
+        let n = count(parts.digits);
+        (usize::try_from(min_width - n).unwrap_or(0), Cow::Borrowed(parts.digits))
     } else {
-        group_digits(parts.digits, min_width, grouping)
+        let mut g = group_digits(parts.digits, min_width, grouping);
+        if upper {
+            g = g.to_ascii_uppercase();
+        }
+        (0, Cow::Owned(g))
     };
-    if upper {
-        grouped = grouped.to_ascii_uppercase();
-    }
-    let padding = (width - non_digit - count(&grouped)).max(0) as usize;
+    let padding = (width - non_digit - zeros as i64 - count(&grouped)).max(0) as usize;
     let (left, middle, right) = match align {
         Align::Left => (0, 0, padding),
         Align::Center => (padding / 2, 0, padding - padding / 2),
         Align::AfterSign => (0, padding, 0),
         Align::Right => (padding, 0, 0),
     };
-    let mut out = String::new();
+    // The exact size, so that the str made of it keeps this buffer as it is.
+    let mut out = String::with_capacity(
+        (left + middle + right) * spec.fill.len_utf8()
+            + sign.map_or(0, char::len_utf8)
+            + parts.prefix.len()
+            + zeros
+            + grouped.len()
+            + usize::from(parts.decimal)
+            + parts.remainder.len(),
+    );
     push_n(&mut out, spec.fill, left);
     if let Some(s) = sign {
         out.push(s);
@@ -386,6 +414,7 @@ fn layout_number(
         out.push_str(parts.prefix);
     }
     push_n(&mut out, spec.fill, middle);
+    push_n(&mut out, '0', zeros);
     out.push_str(&grouped);
     if parts.decimal {
         out.push('.');
@@ -407,12 +436,43 @@ pub fn format_int(
     spec: &FormatSpec,
     type_name: &str,
 ) -> Result<String, FormatError> {
+    format_int_arg(IntArg::Big(value), spec, type_name)
+}
+
+/// An int to format: machine-sized ones take no `BigInt` on the way.
+#[derive(Clone, Copy)]
+enum IntArg<'a> {
+    Small(i64),
+    Big(&'a BigInt),
+}
+
+/// The digits of `m` in `radix` (2 to 16), lowercase, as `BigUint::to_str_radix` gives
+/// them, written at the end of `buf`.
+fn u64_digits(buf: &mut [u8; 64], mut m: u64, radix: u32) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b"0123456789abcdef"[(m % u64::from(radix)) as usize];
+        m /= u64::from(radix);
+        if m == 0 {
+            break;
+        }
+    }
+    // ASCII digits only, so this cannot fail.
+    std::str::from_utf8(&buf[i..]).unwrap_or("")
+}
+
+fn format_int_arg(value: IntArg<'_>, spec: &FormatSpec, type_name: &str) -> Result<String, FormatError> {
     let ty = spec.ty.unwrap_or('d');
     let grouping = grouping_for(spec, Some(ty))?;
     match ty {
         'b' | 'c' | 'd' | 'o' | 'x' | 'X' | 'n' => {}
         'e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%' => {
-            return format_float(int_to_f64(value)?, spec, type_name);
+            let f = match value {
+                IntArg::Small(v) => int_to_f64(&BigInt::from(v))?,
+                IntArg::Big(b) => int_to_f64(b)?,
+            };
+            return format_float(f, spec, type_name);
         }
         other => return Err(unknown_code(other, type_name)),
     }
@@ -438,8 +498,11 @@ pub fn format_int(
                 "Alternate form (#) not allowed with integer format specifier 'c'",
             ));
         }
-        let code = value
-            .to_i64()
+        let code = match value {
+            IntArg::Small(v) => Some(v),
+            IntArg::Big(b) => b.to_i64(),
+        };
+        let code = code
             .ok_or_else(|| FormatError::overflow("Python int too large to convert to C long"))?;
         let ch = u32::try_from(code)
             .ok()
@@ -462,9 +525,13 @@ pub fn format_int(
         'x' | 'X' => (16, "0x"),
         _ => (10, ""),
     };
-    let digits = value.magnitude().to_str_radix(radix);
+    let mut buf = [0u8; 64];
+    let (digits, negative) = match value {
+        IntArg::Small(v) => (Cow::Borrowed(u64_digits(&mut buf, v.unsigned_abs(), radix)), v < 0),
+        IntArg::Big(b) => (Cow::Owned(b.magnitude().to_str_radix(radix)), b.sign() == BigSign::Minus),
+    };
     let parts = NumberParts {
-        negative: value.sign() == BigSign::Minus,
+        negative,
         prefix: if spec.alternate { prefix } else { "" },
         digits: &digits,
         decimal: false,
@@ -480,7 +547,7 @@ pub fn format_int(
 /// # Errors
 /// As [`format_int`].
 pub fn format_i64(value: i64, spec: &FormatSpec, type_name: &str) -> Result<String, FormatError> {
-    format_int(&BigInt::from(value), spec, type_name)
+    format_int_arg(IntArg::Small(value), spec, type_name)
 }
 
 /// Python's `float(int)`: correctly rounded, `OverflowError` past the float range.

@@ -327,7 +327,11 @@ impl Vm {
                 )))
             }
             _ if spec.is_empty() => self.str(v),
-            Value::Bool(_) | Value::Int(_) | Value::BigInt(_) => {
+            Value::Int(i) => {
+                let s = format_spec::parse_format_spec(spec, "int").map_err(fmt_err)?;
+                format_spec::format_i64(*i, &s, "int").map_err(fmt_err)
+            }
+            Value::Bool(_) | Value::BigInt(_) => {
                 let tn = v.builtin_type_name();
                 let s = format_spec::parse_format_spec(spec, tn).map_err(fmt_err)?;
                 let b = crate::vm::to_bigint(v).expect("an int");

@@ -686,6 +686,10 @@ fn str_split(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let s = s.as_str();
     Ok(match sep {
         None => str_list(split_whitespace(s, max, is_space)),
+        // A one-byte separator is searched as a char (memchr), not through the substring searcher.
+        Some(sep) if sep.as_str().len() == 1 => {
+            str_list(s.splitn(max.saturating_add(1), char::from(sep.as_str().as_bytes()[0])).collect())
+        }
         Some(sep) => str_list(s.splitn(max.saturating_add(1), sep.as_str()).collect()),
     })
 }

@@ -1026,7 +1026,7 @@ fn isnan(vm: &mut Vm, args: Args) -> PyResult<Value> {
 // The coefficients are written as their sources print them, digits past f64's
 // precision included, so that they can be checked against those sources.
 #[allow(clippy::excessive_precision, clippy::unreadable_literal)]
-mod special {
+pub(crate) mod special {
     use super::{frexp_f, ldexp_f};
 
     /// A result with CPython's errno: `Domain` is EDOM, `Range(r)` is ERANGE.

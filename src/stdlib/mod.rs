@@ -14,6 +14,8 @@ mod json;
 mod math;
 mod re;
 mod re_syntax;
+mod re_run;
+mod normaldist;
 mod string;
 mod textwrap;
 mod helpers_c;

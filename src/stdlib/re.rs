@@ -14,6 +14,7 @@ use std::rc::Rc;
 
 use fancy_regex::{Regex, RegexBuilder, RegexInput};
 
+use super::re_run;
 use super::re_syntax::{self, Translated};
 use crate::builtins::native;
 use crate::values::numparse::py_str_repr;
@@ -35,6 +36,8 @@ struct Compiled {
     /// Engine programs by variant: bit 0 fullmatch, bit 1 `$` before a final newline,
     /// bit 2 non-empty matches only, bit 3 the all-ASCII-haystack text. Built on first use.
     variants: RefCell<[Option<Rc<Regex>>; 16]>,
+    /// The byte class when the pattern is one class with `+` (see `re_run`).
+    run: Option<re_run::ByteSet>,
 }
 
 thread_local! {
@@ -256,7 +259,8 @@ fn compile_text(cls: &Classes, pattern: &str, flags: i64) -> PyResult<Rc<Compile
         return Ok(c);
     }
     let tr = re_syntax::translate(pattern, flags).map_err(|e| re_error(cls, &e.msg, pattern, e.pos))?;
-    let c = Rc::new(Compiled { pattern: pattern.to_owned(), flags: tr.flags, tr, variants: RefCell::new(Default::default()) });
+    let run = re_run::class_run(pattern, tr.flags);
+    let c = Rc::new(Compiled { pattern: pattern.to_owned(), flags: tr.flags, tr, variants: RefCell::new(Default::default()), run });
     // Build the common program now, so that engine-level errors show at compile time.
     regex_for(cls, &c, 0)?;
     CACHE.with(|cache| {
@@ -493,6 +497,16 @@ fn run_engine(
     if start_b > hay.len() {
         return Ok(false);
     }
+    if let (Some(set), true) = (c.run, sub.ascii) {
+        // The run never matches empty, so `not_empty` changes nothing; it has no groups.
+        return Ok(match re_run::find(set, hay.as_bytes(), start_b, mode != Mode::Search, mode == Mode::Full) {
+            Some(span) => {
+                out.push(Some(span));
+                true
+            }
+            None => false,
+        });
+    }
     let mut variant = 0;
     if mode == Mode::Full {
         variant |= 1;
@@ -648,7 +662,8 @@ fn group_value(sub: &Subject, span: Option<(usize, usize)>, default: &Value) -> 
 fn do_findall(vm: &mut Vm, pat: &Value, string: &Value, pos: Option<Value>, endpos: Option<Value>) -> PyResult<Value> {
     let pd = pattern_data(pat).ok_or_else(|| PyErr::type_error("expected a re.Pattern"))?;
     let sub = Subject::new(vm, string, pos, endpos)?;
-    let mut out = Vec::new();
+    // Most findalls find a few items: room for them up front instead of regrowing.
+    let mut out = Vec::with_capacity(8);
     let groups = pd.c.tr.groups;
     let empty = Value::str("");
     all_matches(vm, &pd, &sub, 0, Need::Groups, |vm, spans| {

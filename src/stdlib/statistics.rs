@@ -229,6 +229,17 @@ fn err_cls(vm: &mut Vm) -> PyResult<Rc<Class>> {
     }
 }
 
+/// StatisticsError, for `normaldist`.
+pub(super) fn statistics_error(vm: &mut Vm) -> PyResult<Rc<Class>> {
+    err_cls(vm)
+}
+
+/// `statistics.mean(data)` or `stdev(data)`, for `NormalDist.from_samples`.
+pub(super) fn call_native(vm: &mut Vm, name: &str, data: Value) -> PyResult<Value> {
+    let f: NativeFn = if name == "mean" { mean } else { stdev };
+    f(vm, Args::new([data]))
+}
+
 fn serr(vm: &mut Vm, msg: &str) -> PyErr {
     match err_cls(vm) {
         Ok(c) => raise_cls(&c, msg),
@@ -266,6 +277,7 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
     let fields = vec!["slope".to_owned(), "intercept".to_owned()];
     let lr = super::collections::make_namedtuple_class(vm, "LinearRegression", &fields, Vec::new(), "statistics")?;
     attrs.insert("LinearRegression".into(), Value::Class(lr));
+    attrs.insert("NormalDist".into(), Value::Class(super::normaldist::class(vm)?));
     Ok(super::helpers_c::module("statistics", attrs))
 }
 

@@ -223,6 +223,11 @@ pub fn parse_int_limited(
     if base == 1 || base > 36 {
         return Err(IntParseError::BadBase);
     }
+    // The common `int("200")`: plain ASCII digits that fit an i64 (18 always do).
+    if base == 10 && !s.is_empty() && s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let v = s.bytes().fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0'));
+        return Ok(IntParse::Small(v));
+    }
     let text = to_ascii_number_text(s);
     let mut p = 0;
     let at = |i: usize| text.get(i).copied().unwrap_or(0);

@@ -789,13 +789,19 @@ impl Vm {
                     f.stack.push(Value::Dict(d));
                 }
                 Op::BuildString(n) => {
-                    let items: Vec<Value> = f.stack.drain(f.stack.len() - n as usize..).collect();
-                    let mut s = String::new();
-                    for it in &items {
+                    // Joined in place, into a string of the exact size (no regrowth, no shrink).
+                    let start = f.stack.len() - n as usize;
+                    let piece = |v: &Value| match v {
+                        Value::Str(p) => p.as_str().len(),
+                        _ => 0,
+                    };
+                    let mut s = String::with_capacity(f.stack[start..].iter().map(piece).sum());
+                    for it in &f.stack[start..] {
                         if let Value::Str(p) = it {
                             s.push_str(p.as_str());
                         }
                     }
+                    f.stack.truncate(start);
                     f.stack.push(Value::string(s));
                 }
                 Op::BuildSlice(n) => {
@@ -879,12 +885,12 @@ impl Vm {
                         _ => v,
                     };
                     let spec_str = match &spec {
-                        Some(Value::Str(s)) => s.as_str().to_owned(),
-                        _ => String::new(),
+                        Some(Value::Str(s)) => s.as_str(),
+                        _ => "",
                     };
                     let s = match (&v, spec_str.is_empty()) {
                         (Value::Str(_), true) => v,
-                        _ => Value::string(self.format(&v, &spec_str)?),
+                        _ => Value::string(self.format(&v, spec_str)?),
                     };
                     f.stack.push(s);
                 }
