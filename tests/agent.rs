@@ -822,3 +822,33 @@ fn retry_after_as_an_http_date_is_honoured() {
     assert!(started.elapsed() >= Duration::from_secs(2), "{:?}", started.elapsed());
     assert_eq!(llm.requests().len(), 2);
 }
+
+#[test]
+fn ctrl_c_stops_an_endless_loop_in_the_code() {
+    let llm = StandInLlm::start(
+        vec![Turn::Text(STEP1), Turn::Text("Thought: spin.\n<code>\ntry:\n    while True:\n        pass\nexcept BaseException:\n    print('caught')\n</code>")],
+        Some(Turn::Text("<code>final_answer('too late')</code>")),
+    );
+    let log = temp_dir("sigint-loop").join("run.jsonl");
+    let child = start_logged_run(&llm, &log, 1);
+    // Request 2 has been answered once a third cannot come: give the loop time to start.
+    std::thread::sleep(Duration::from_millis(500));
+    let started = Instant::now();
+    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("run kill");
+    assert!(sent.success());
+    let out = child.wait_with_output().expect("wait for garter");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(2), "the loop stopped at once: {:?}", started.elapsed());
+    assert!(out.stdout.is_empty());
+    assert_eq!(llm.requests().len(), 2, "no request after the interrupt");
+    let records = log_records(&log);
+    let steps: Vec<&Value> = records.iter().filter(|r| r["type"] == "step").collect();
+    assert_eq!(steps.len(), 2, "{records:?}");
+    assert!(steps[1]["data"]["code"].as_str().is_some_and(|c| c.contains("while True")));
+    assert!(steps[1]["data"]["error"].as_str().is_some_and(|e| e.contains("interrupted")), "{:?}", steps[1]);
+    assert!(!steps[1]["data"]["observation"].as_str().unwrap_or("").contains("caught"), "no except can catch the interrupt: {:?}", steps[1]);
+    let last = records.last().cloned().unwrap_or_default();
+    assert_eq!(last["state"], "interrupted");
+    assert!(last["error"].as_str().is_some_and(|e| e.contains("step 2")), "{last}");
+}

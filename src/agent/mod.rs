@@ -281,7 +281,10 @@ impl CodeAgent {
     /// When `flag` becomes true (a Ctrl-C handler sets it) the run stops at the
     /// next step boundary, or at once during a model request when the model's
     /// `HttpConfig::cancel` is the same flag.
+    /// The sandbox sees the flag too: a step's code stops where the machine
+    /// checks its time budget, and the run ends at that step.
     pub fn set_interrupt(&mut self, flag: Arc<AtomicBool>) {
+        self.session.vm().cancel = Some(flag.clone());
         self.interrupt = Some(flag);
     }
 
@@ -398,6 +401,12 @@ impl CodeAgent {
                 self.code_step(&mut step, &mut messages)?;
             }
             add_usage(&mut usage_total, step.usage);
+            if self.check_interrupt(n).is_err() {
+                // Stopped inside the step (its code, a tool): the step is kept as far as it got.
+                step.error.get_or_insert_with(|| "interrupted".to_owned());
+                self.finish_step(step, &mut steps)?;
+                return Err(AgentError::Interrupted { step: n });
+            }
             if let Some(a) = step.final_answer.clone() {
                 let refused = self.final_answer_checks.iter().find_map(|check| check(&a, &steps).err());
                 match refused {
@@ -577,6 +586,9 @@ impl CodeAgent {
             RunError::Exception { traceback, .. } => {
                 format!("Code execution failed:\n{}", truncate_middle(traceback.trim_end(), limit))
             }
+            RunError::Budget { ref type_name, .. } if type_name == "KeyboardInterrupt" => {
+                format!("Code execution was interrupted by the user: {}", e.last_line())
+            }
             RunError::Budget { .. } => format!("Code execution was stopped by the sandbox: {}", e.last_line()),
         });
         (obs.trim_end().to_owned(), err, fin)
@@ -700,6 +712,26 @@ mod tests {
         let fed: Vec<&str> = second.iter().map(|m| m.content.as_str()).collect();
         assert!(fed.iter().any(|c| c.contains("Execution logs:\n3")), "{fed:?}");
         assert!(fed.iter().any(|c| c.contains("refused by a check: say more")), "{fed:?}");
+    }
+
+    #[test]
+    fn the_interrupt_flag_stops_code_and_sleep() {
+        for code in ["while True:\n    try:\n        pass\n    except BaseException:\n        pass", "import time\ntime.sleep(20)"] {
+            let (m, _) = scripted(&[]);
+            let mut agent = CodeAgent::new(m, Policy::default(), AgentConfig::default());
+            let flag = Arc::new(AtomicBool::new(false));
+            agent.set_interrupt(flag.clone());
+            let f = flag.clone();
+            let t = std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(200));
+                f.store(true, Ordering::SeqCst);
+            });
+            let started = Instant::now();
+            let (_, err, _) = agent.execute(code, 1);
+            let _ = t.join();
+            assert!(started.elapsed() < Duration::from_secs(2), "{code}: {:?}", started.elapsed());
+            assert_eq!(err.as_deref(), Some("Code execution was interrupted by the user: KeyboardInterrupt: the run was interrupted"));
+        }
     }
 
     #[test]
