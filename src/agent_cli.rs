@@ -305,7 +305,16 @@ pub fn replay(path: &Path) -> ExitCode {
                 continue;
             }
         };
-        let _ = out.write_all(render_record(&v, &mut ended).as_bytes());
+        let text = match v["agent"].as_str() {
+            // A managed agent's record: shown as the live run showed it, marked
+            // with its name; its run's end is not the run's end.
+            Some(who) => {
+                let prefix = format!("  [{}] ", inert(who));
+                render_record(&v, &mut false).lines().map(|l| format!("{prefix}{l}\n")).collect()
+            }
+            None => render_record(&v, &mut ended),
+        };
+        let _ = out.write_all(text.as_bytes());
     }
     if !ended {
         let _ = writeln!(out, "━━ The log ends here: the run did not finish (it was killed, or is still going) ━━");
@@ -320,7 +329,8 @@ fn render_record(v: &serde_json::Value, ended: &mut bool) -> String {
     let mut t = String::new();
     match v["type"].as_str().unwrap_or("") {
         "run_start" => {
-            t.push_str(&format!("Run of {} ({} agent, at most {} steps)\n", s(&v["model"]), s(&v["mode"]), v["max_steps"]));
+            let called = v["manager_step"].as_u64().map(|n| format!(", called in its manager's step {n}")).unwrap_or_default();
+            t.push_str(&format!("Run of {} ({} agent, at most {} steps{called})\n", s(&v["model"]), s(&v["mode"]), v["max_steps"]));
             t.push_str(&format!("Task: {}\n", s(&v["task"])));
         }
         "step" => {

@@ -852,3 +852,53 @@ fn ctrl_c_stops_an_endless_loop_in_the_code() {
     assert_eq!(last["state"], "interrupted");
     assert!(last["error"].as_str().is_some_and(|e| e.contains("step 2")), "{last}");
 }
+
+#[test]
+fn a_managed_agents_steps_are_in_the_managers_log() {
+    let llm = StandInLlm::start(
+        vec![
+            Turn::Text("Thought: delegate.\n<code>\nr = helper(task='compute 6*7')\nprint('helper said', r)\n</code>"),
+            Turn::Text("Thought: first a look.\n<code>\nprint('helping')\n</code>"),
+            Turn::Text("<code>final_answer(str(6 * 7))</code>"),
+            Turn::Text("<code>final_answer('manager got ' + r)</code>"),
+        ],
+        None,
+    );
+    let log = temp_dir("team-log").join("run.jsonl");
+    let out = run_bare(&[
+        "agent", "--model", "openai:m", "--base-url", &llm.base(), "--managed-agent", "helper:Computes arithmetic", "--log",
+        log.to_str().unwrap_or(""), "compute via helper",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "manager got 42\n", "stderr: {stderr}");
+    let records = log_records(&log);
+    let shape: Vec<(String, String, u64)> = records
+        .iter()
+        .map(|r| {
+            let who = r["agent"].as_str().unwrap_or("-").to_owned();
+            (who, r["type"].as_str().unwrap_or("").to_owned(), r["data"]["step"].as_u64().unwrap_or(0))
+        })
+        .collect();
+    let want: Vec<(String, String, u64)> = [
+        ("-", "run_start", 0),
+        ("helper", "run_start", 0),
+        ("helper", "step", 1),
+        ("helper", "step", 2),
+        ("helper", "run_end", 0),
+        ("-", "step", 1),
+        ("-", "step", 2),
+        ("-", "run_end", 0),
+    ]
+    .iter()
+    .map(|(a, t, n)| (a.to_string(), t.to_string(), *n))
+    .collect();
+    assert_eq!(shape, want);
+    assert!(records[1]["task"].as_str().is_some_and(|t| t.contains("compute 6*7")));
+    assert_eq!(records[1]["manager_step"], 1);
+    assert_eq!(records[3]["data"]["final_answer"], "42");
+    let text = replay(&log);
+    assert!(text.contains("  [helper] Run of openai:m (code agent, at most 20 steps, called in its manager's step 1)"), "{text}");
+    assert!(text.contains("  [helper] ━━ Step 1 ━━") && text.contains("  [helper] helping"), "{text}");
+    assert!(text.contains("  [helper] Final answer: 42") && text.contains("Final answer: manager got 42"), "{text}");
+    assert!(!text.contains("The log ends here"), "{text}");
+}

@@ -10,13 +10,13 @@
 //! environment content into the prompt, the log or the sandbox.
 
 pub mod inert;
+mod log;
 pub mod parse;
 pub mod prompt;
 mod tool_calling;
 
 use std::cell::RefCell;
 use std::fs::File;
-use std::io::Write;
 use std::path::Path;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -175,7 +175,8 @@ pub struct CodeAgent {
     pub config: AgentConfig,
     host: Option<HostHandler>,
     observer: Option<Box<dyn FnMut(&Event<'_>)>>,
-    log: Option<File>,
+    /// Shared with managed agents, which write their records here too.
+    log: log::SharedSink,
     interrupt: Option<Arc<AtomicBool>>,
     step_callbacks: Vec<Box<dyn FnMut(&Step)>>,
     final_answer_checks: Vec<FinalAnswerCheck>,
@@ -194,7 +195,7 @@ impl CodeAgent {
             config,
             host: None,
             observer: None,
-            log: None,
+            log: Rc::default(),
             interrupt: None,
             step_callbacks: Vec::new(),
             final_answer_checks: Vec::new(),
@@ -239,7 +240,10 @@ impl CodeAgent {
     /// Makes `agent` a team member: a function `name(task: str) -> str` in this
     /// agent's sandbox (an opaque callable, like every tool) that runs `agent` on
     /// the task and returns its final answer. Returns the bound name.
+    /// Its run's records (steps included) go into this agent's log too, each with
+    /// an `agent` field naming it.
     pub fn add_managed_agent(&mut self, name: &str, description: &str, agent: CodeAgent) -> String {
+        agent.log.borrow_mut().set_upstream(self.log.clone(), name);
         let cell = Rc::new(RefCell::new(agent));
         let who = name.to_owned();
         let call = move |args: Json| -> Result<ToolOutput, CallError> {
@@ -291,7 +295,7 @@ impl CodeAgent {
     /// Appends each step to `path` as a JSON line while the run goes.
     pub fn log_to(&mut self, path: &Path) -> Result<(), AgentError> {
         let f = File::create(path).map_err(|e| AgentError::Log(format!("cannot create {}: {e}", path.display())))?;
-        self.log = Some(f);
+        self.log.borrow_mut().set_file(f);
         Ok(())
     }
 
@@ -317,12 +321,7 @@ impl CodeAgent {
     }
 
     fn write_log(&mut self, v: &serde_json::Value) -> Result<(), AgentError> {
-        if let Some(f) = self.log.as_mut() {
-            let mut line = v.to_string();
-            line.push('\n');
-            f.write_all(line.as_bytes()).and_then(|_| f.flush()).map_err(|e| AgentError::Log(e.to_string()))?;
-        }
-        Ok(())
+        self.log.borrow_mut().write(v).map_err(AgentError::Log)
     }
 
     fn check_interrupt(&self, step: usize) -> Result<(), AgentError> {
@@ -392,6 +391,7 @@ impl CodeAgent {
                 }
             }
             self.emit(Event::StepStart(n));
+            self.log.borrow_mut().step = n;
             let new_messages = messages[sent..].to_vec();
             sent = messages.len();
             let mut step = Step::new(n, "action", new_messages, unix_now());
