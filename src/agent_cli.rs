@@ -54,6 +54,12 @@ pub struct AgentArgs {
     /// from the code as NAME(task) (repeatable).
     #[arg(long = "managed-agent", value_name = "NAME:DESCRIPTION")]
     managed_agents: Vec<String>,
+    /// A Python expression that must be true of the final answer, evaluated in
+    /// the sandbox with `answer` bound to it (and the code's variables and tools
+    /// at hand), e.g. `isinstance(answer, int) and answer > 0`. False or raising:
+    /// the answer is refused, the model is told why and goes on (repeatable).
+    #[arg(long = "final-answer-check", value_name = "PYTHON_EXPR")]
+    final_answer_checks: Vec<String>,
     /// Text appended to the system prompt.
     #[arg(long)]
     instructions: Option<String>,
@@ -220,6 +226,13 @@ pub fn main(a: AgentArgs) -> ExitCode {
         }
     };
     let mut agent = CodeAgent::new(model, policy.clone(), config());
+    for check in &a.final_answer_checks {
+        if let Err(e) = agent.add_final_answer_check_expr(check) {
+            eprintln!("garter agent: --final-answer-check: {e}");
+            crate::close_tools(host);
+            return ExitCode::from(1);
+        }
+    }
     for t in &tools {
         agent.add_tool(t.clone());
     }

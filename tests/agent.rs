@@ -902,3 +902,44 @@ fn a_managed_agents_steps_are_in_the_managers_log() {
     assert!(text.contains("  [helper] Final answer: 42") && text.contains("Final answer: manager got 42"), "{text}");
     assert!(!text.contains("The log ends here"), "{text}");
 }
+
+#[test]
+fn a_final_answer_check_refuses_then_accepts() {
+    let llm = StandInLlm::start(
+        vec![
+            Turn::Text("<code>final_answer('forty-two')</code>"),
+            Turn::Text("<code>try:\n    answer\nexcept NameError:\n    print('no answer here')\nanswer = 'mine'\nfinal_answer(41)</code>"),
+            Turn::Text("<code>print(answer)</code>"),
+            Turn::Text("<code>final_answer(42)</code>"),
+        ],
+        None,
+    );
+    let log = temp_dir("answer-check").join("run.jsonl");
+    let out = run_bare(&[
+        "agent", "--model", "openai:m", "--base-url", &llm.base(), "--log", log.to_str().unwrap_or(""), "--final-answer-check",
+        "answer % 2 == 0", "--final-answer-check", "answer > 40", "six times seven",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "42\n", "stderr: {stderr}");
+    let reqs = llm.requests();
+    assert_eq!(reqs.len(), 4);
+    // The string raised in the check (str % int): refused with the error.
+    let second = messages(&reqs[1].1);
+    let fed = &second.last().map(|m| m.1.clone()).unwrap_or_default();
+    assert!(fed.contains("refused by a check: the check `answer % 2 == 0` raised TypeError: not all arguments converted during string formatting"), "{fed}");
+    // 41 is odd: refused as false; the check's `answer` did not stay behind, and
+    // the code's own is left alone.
+    let third = messages(&reqs[2].1);
+    let fed = &third.last().map(|m| m.1.clone()).unwrap_or_default();
+    assert!(third.iter().any(|m| m.1.contains("no answer here")), "{third:?}");
+    assert!(messages(&reqs[3].1).last().is_some_and(|m| m.1.contains("Execution logs:\nmine")), "{:?}", messages(&reqs[3].1));
+    assert!(fed.contains("The final answer \"41\" was refused by a check: the check `answer % 2 == 0` is false for this answer"), "{fed}");
+    let steps: Vec<Value> = log_records(&log).into_iter().filter(|r| r["type"] == "step").collect();
+    assert_eq!(steps.len(), 4);
+    assert!(steps[0]["data"]["final_answer"].is_null() && steps[0]["data"]["error"].as_str().is_some_and(|e| e.contains("refused")));
+    assert_eq!(steps[3]["data"]["final_answer"], "42");
+    // A check that is not Python is a setup error.
+    let out = run_bare(&["agent", "--model", "openai:m", "--base-url", &llm.base(), "--final-answer-check", "answer ==", "t"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--final-answer-check: the check \"answer ==\" is not valid Python"));
+}

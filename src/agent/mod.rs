@@ -180,6 +180,10 @@ pub struct CodeAgent {
     interrupt: Option<Arc<AtomicBool>>,
     step_callbacks: Vec<Box<dyn FnMut(&Step)>>,
     final_answer_checks: Vec<FinalAnswerCheck>,
+    /// Python expressions run in the sandbox with `answer` bound: each must be true.
+    answer_exprs: Vec<String>,
+    /// The last step's final answer as a Python value, for `answer_exprs`.
+    answer_value: Option<Value>,
 }
 
 /// Accepts a final answer (`Ok`) or refuses it with a reason that is fed back to
@@ -199,6 +203,8 @@ impl CodeAgent {
             interrupt: None,
             step_callbacks: Vec::new(),
             final_answer_checks: Vec::new(),
+            answer_exprs: Vec::new(),
+            answer_value: None,
         }
     }
 
@@ -210,6 +216,58 @@ impl CodeAgent {
     /// Every check must accept a final answer before the run ends with it.
     pub fn add_final_answer_check(&mut self, f: impl Fn(&str, &[Step]) -> Result<(), String> + 'static) {
         self.final_answer_checks.push(Box::new(f));
+    }
+
+    /// A check written in Python: `expr` is evaluated in the sandbox (its tools and
+    /// variables at hand) with `answer` bound to the final answer (the value given
+    /// to `final_answer`, a string in tool-calling mode); false or raising refuses
+    /// the answer, and the model is told why. A syntax error is reported here.
+    pub fn add_final_answer_check_expr(&mut self, expr: &str) -> Result<(), String> {
+        crate::syntax::parse(expr).map_err(|e| format!("the check {expr:?} is not valid Python: {}", e.message))?;
+        self.answer_exprs.push(expr.to_owned());
+        Ok(())
+    }
+
+    /// Why the first failing expression check refuses `answer`, if one does.
+    fn check_answer_exprs(&mut self, answer: Value) -> Option<String> {
+        if self.answer_exprs.is_empty() {
+            return None;
+        }
+        let saved = self.session.get_global("answer");
+        let mut refused = None;
+        for expr in self.answer_exprs.clone() {
+            self.session.set_global("answer", answer.clone());
+            let (mut out, _) = self.run_code(&expr, "<final answer check>");
+            let why = match (out.error.take(), out.value.take()) {
+                (Some(e), _) => Some(format!("the check `{expr}` raised {}", e.last_line())),
+                (None, Some(v)) if self.session.vm().truthy(&v).unwrap_or(false) => None,
+                (None, _) => Some(format!("the check `{expr}` is false for this answer")),
+            };
+            if why.is_some() {
+                refused = why;
+                break;
+            }
+        }
+        // The code's own `answer`, if it had one, is left as it was.
+        match saved {
+            Some(v) => self.session.set_global("answer", v),
+            None => {
+                let _ = self.session.run("del answer", "<final answer check>");
+            }
+        }
+        refused
+    }
+
+    /// Refuses the step's final answer: the run goes on, and the model reads why.
+    fn refuse_answer(&mut self, step: &mut Step, messages: &mut Vec<Message>, answer: &str, why: &str) {
+        let err = format!("The final answer {answer:?} was refused by a check: {why}");
+        self.emit(Event::Error(&err));
+        messages.push(Message::new(Role::User, retry_message(&err)));
+        step.final_answer = None;
+        step.error = Some(match step.error.take() {
+            Some(e) => format!("{e}\n{err}"),
+            None => err,
+        });
     }
 
     fn finish_step(&mut self, step: Step, steps: &mut Vec<Step>) -> Result<(), AgentError> {
@@ -408,19 +466,14 @@ impl CodeAgent {
                 return Err(AgentError::Interrupted { step: n });
             }
             if let Some(a) = step.final_answer.clone() {
-                let refused = self.final_answer_checks.iter().find_map(|check| check(&a, &steps).err());
+                let value = self.answer_value.take().unwrap_or_else(|| Value::string(a.clone()));
+                let refused = match self.final_answer_checks.iter().find_map(|check| check(&a, &steps).err()) {
+                    Some(why) => Some(why),
+                    None => self.check_answer_exprs(value),
+                };
                 match refused {
                     None => answer = Some(a),
-                    Some(why) => {
-                        let err = format!("The final answer {a:?} was refused by a check: {why}");
-                        self.emit(Event::Error(&err));
-                        messages.push(Message::new(Role::User, retry_message(&err)));
-                        step.final_answer = None;
-                        step.error = Some(match step.error.take() {
-                            Some(e) => format!("{e}\n{err}"),
-                            None => err,
-                        });
-                    }
+                    Some(why) => self.refuse_answer(&mut step, &mut messages, &a, &why),
                 }
             }
             self.finish_step(step, &mut steps)?;
@@ -538,12 +591,12 @@ impl CodeAgent {
         Ok(())
     }
 
-    /// Runs one step's code: (observation, error, final answer as text).
-    fn execute(&mut self, code: &str, n: usize) -> (String, Option<String>, Option<String>) {
-        let filename = format!("<step {n}>");
+    /// Runs code in the sandbox, answering its tool and host calls: the outcome
+    /// and everything it printed.
+    fn run_code(&mut self, code: &str, filename: &str) -> (crate::session::RunOutcome, String) {
         let registry = self.session.tool_registry();
         let tool_names = registry.names();
-        let mut out = self.session.run(code, &filename);
+        let mut out = self.session.run(code, filename);
         let mut logs = std::mem::take(&mut out.output);
         while let Some(call) = out.suspended.take() {
             let r = if tool_names.iter().any(|t| **t == *call.name) {
@@ -560,6 +613,12 @@ impl CodeAgent {
             out = self.session.resume(r);
             logs.push_str(&out.output);
         }
+        (out, logs)
+    }
+
+    /// Runs one step's code: (observation, error, final answer as text).
+    fn execute(&mut self, code: &str, n: usize) -> (String, Option<String>, Option<String>) {
+        let (mut out, logs) = self.run_code(code, &format!("<step {n}>"));
         let limit = self.config.max_observation_chars;
         let mut obs = String::new();
         if !logs.is_empty() {
@@ -569,6 +628,7 @@ impl CodeAgent {
                 obs.push('\n');
             }
         }
+        self.answer_value = out.final_answer.clone();
         let fin = out.final_answer.take().map(|v| self.text_of(&v));
         if out.error.is_none() && fin.is_none() {
             match out.value.take() {
