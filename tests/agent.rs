@@ -31,6 +31,8 @@ enum Turn {
     Calls(Vec<(&'static str, &'static str)>),
     /// A model that does not answer within any test's patience.
     Hang,
+    /// A text answer after this many milliseconds.
+    Slow(u64, &'static str),
 }
 
 #[derive(Default)]
@@ -139,10 +141,18 @@ async fn openai(State(s): State<Shared>, headers: HeaderMap, body: String) -> Re
     let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
     let stream = body["stream"] == json!(true);
     let (turn, n) = next_turn(&s, headers, body);
+    let turn = match turn {
+        Turn::Slow(ms, t) => {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            Turn::Text(t)
+        }
+        t => t,
+    };
     match turn {
         Turn::Status(c) => status(c),
         Turn::RetryAt(secs) => retry_at(secs),
         Turn::Hang => hang().await,
+        Turn::Slow(..) => status(500),
         Turn::Calls(calls) if stream => {
             let mut events = Vec::new();
             for (i, (name, args)) in calls.iter().enumerate() {
@@ -190,10 +200,18 @@ async fn anthropic(State(s): State<Shared>, headers: HeaderMap, body: String) ->
     let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
     let stream = body["stream"] == json!(true);
     let (turn, n) = next_turn(&s, headers, body);
+    let turn = match turn {
+        Turn::Slow(ms, t) => {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            Turn::Text(t)
+        }
+        t => t,
+    };
     match turn {
         Turn::Status(c) => status(c),
         Turn::RetryAt(secs) => retry_at(secs),
         Turn::Hang => hang().await,
+        Turn::Slow(..) => status(500),
         Turn::Calls(calls) if stream => {
             let mut events = vec![(Some("message_start"), json!({"type": "message_start", "message": {"usage": {"input_tokens": 12}}}).to_string())];
             for (i, (name, args)) in calls.iter().enumerate() {
@@ -942,4 +960,45 @@ fn a_final_answer_check_refuses_then_accepts() {
     let out = run_bare(&["agent", "--model", "openai:m", "--base-url", &llm.base(), "--final-answer-check", "answer ==", "t"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--final-answer-check: the check \"answer ==\" is not valid Python"));
+}
+
+/// `garter agent ARGS` with stderr on a terminal (util-linux `script` gives it a
+/// pseudo-terminal): what the terminal received, stdout and stderr together.
+fn on_a_terminal(args: &[&str], no_color: bool) -> Option<String> {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipping: no `script` to make a pseudo-terminal");
+        return None;
+    }
+    let quote = |a: &str| format!("'{}'", a.replace('\'', "'\\''"));
+    let mut line = quote(env!("CARGO_BIN_EXE_garter"));
+    for a in args {
+        line.push(' ');
+        line.push_str(&quote(a));
+    }
+    let mut cmd = Command::new("script");
+    cmd.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default()).env("TERM", "xterm").stdin(Stdio::null());
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    }
+    let out = cmd.args(["-qefc", &line, "/dev/null"]).output().expect("run script");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn on_a_terminal_the_code_is_highlighted_and_a_spinner_waits_for_the_model() {
+    const SLOW: &str = "Thought: add.\n<code>\nx = 1 + 2  # add\nfinal_answer(x)\n</code>";
+    let llm = StandInLlm::start(vec![Turn::Slow(600, SLOW)], None);
+    let Some(text) = on_a_terminal(&["agent", "--model", "openai:m", "--base-url", &llm.base(), "t"], false) else { return };
+    assert!(text.contains("\u{1b}[34mfinal_answer\u{1b}[0m(x)") && text.contains("\u{1b}[2m# add\u{1b}[0m"), "{text:?}");
+    assert!(text.contains("waiting for the model") && text.contains("\r\u{1b}[2K"), "{text:?}");
+    // The spinner is erased before the lines that follow it.
+    let erased = text.rfind("\r\u{1b}[2K").unwrap_or(0);
+    assert!(text[erased..].contains("Thought: add.") && !text[erased..].contains("waiting"), "{text:?}");
+    assert!(text.ends_with("3\r\n"), "{text:?}");
+    // NO_COLOR: no colours, the spinner still.
+    let llm = StandInLlm::start(vec![Turn::Slow(600, SLOW)], None);
+    let Some(text) = on_a_terminal(&["agent", "--model", "openai:m", "--base-url", &llm.base(), "t"], true) else { return };
+    assert!(text.contains("x = 1 + 2  # add\r\nfinal_answer(x)") && !text.contains("[34m") && !text.contains("[1;36m"), "{text:?}");
+    assert!(text.contains("waiting for the model"), "{text:?}");
 }

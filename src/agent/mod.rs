@@ -9,6 +9,7 @@
 //! soon as it ends, so a killed run loses nothing. Never write an API key or any
 //! environment content into the prompt, the log or the sandbox.
 
+pub mod highlight;
 pub mod inert;
 mod log;
 pub mod parse;
