@@ -6,7 +6,9 @@
 //! The final answer alone on stdout; the run's steps on stderr, with everything
 //! that comes from the model, the code or a tool made inert (escape sequences
 //! removed, control characters shown escaped) so that none of it reaches the
-//! terminal as a command. Never print or log an API key.
+//! terminal as a command. On a terminal, the code is highlighted after it was made
+//! inert (our own colours only) and a spinner runs while the model works. Never
+//! print or log an API key.
 //!
 //! Exit status: 0 with a final answer; 1 when the model API failed (after retries)
 //! or the setup is wrong; 3 when the steps ran out (the model's fallback answer is
@@ -22,6 +24,7 @@ use std::time::Duration;
 use clap::Args;
 
 use garter::Policy;
+use garter::agent::highlight::shown_code;
 use garter::agent::inert::inert;
 use garter::agent::{AgentConfig, AgentError, CodeAgent, Event, RunState};
 use garter::models::{self, HttpConfig, KeySource};
@@ -54,6 +57,12 @@ pub struct AgentArgs {
     /// from the code as NAME(task) (repeatable).
     #[arg(long = "managed-agent", value_name = "NAME:DESCRIPTION")]
     managed_agents: Vec<String>,
+    /// A Python expression that must be true of the final answer, evaluated in
+    /// the sandbox with `answer` bound to it (and the code's variables and tools
+    /// at hand), e.g. `isinstance(answer, int) and answer > 0`. False or raising:
+    /// the answer is refused, the model is told why and goes on (repeatable).
+    #[arg(long = "final-answer-check", value_name = "PYTHON_EXPR")]
+    final_answer_checks: Vec<String>,
     /// Text appended to the system prompt.
     #[arg(long)]
     instructions: Option<String>,
@@ -103,20 +112,104 @@ fn install_ctrl_c(flag: Arc<AtomicBool>) {
     });
 }
 
+/// How stderr is written: colours on a terminal unless NO_COLOR is set (and not
+/// empty); the spinner on a terminal only.
+#[derive(Clone, Copy)]
+struct Look {
+    colour: bool,
+    spin: bool,
+}
+
+impl Look {
+    fn of_stderr() -> Look {
+        let tty = std::io::stderr().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Look { colour: tty && !no_color, spin: tty }
+    }
+}
+
+/// A one-line spinner on stderr while the model works: drawn by its own thread,
+/// erased (under the same lock) before anything else is written, so it never
+/// mixes with the run's lines. Shows only garter's own text.
+#[derive(Clone)]
+struct Spinner {
+    state: Option<Arc<std::sync::Mutex<SpinState>>>,
+}
+
+struct SpinState {
+    /// What is awaited, and since when; `None` when stopped.
+    active: Option<(String, std::time::Instant)>,
+    drawn: bool,
+}
+
+impl Spinner {
+    fn new(enabled: bool) -> Spinner {
+        if !enabled {
+            return Spinner { state: None };
+        }
+        let state = Arc::new(std::sync::Mutex::new(SpinState { active: None, drawn: false }));
+        let s = state.clone();
+        let spawned = std::thread::Builder::new().name("spinner".into()).spawn(move || {
+            const FRAMES: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+            let mut i = 0;
+            loop {
+                std::thread::sleep(Duration::from_millis(100));
+                let Ok(mut st) = s.lock() else { return };
+                if let Some((label, since)) = &st.active {
+                    let line = format!("\r\u{1b}[2K{} {label} {:.1}s", FRAMES[i % FRAMES.len()], since.elapsed().as_secs_f64());
+                    let mut err = std::io::stderr().lock();
+                    let _ = err.write_all(line.as_bytes());
+                    let _ = err.flush();
+                    st.drawn = true;
+                    i += 1;
+                }
+            }
+        });
+        Spinner { state: spawned.ok().map(|_| state) }
+    }
+
+    fn start(&self, label: String) {
+        if let Some(Ok(mut st)) = self.state.as_ref().map(|s| s.lock()) {
+            st.active = Some((label, std::time::Instant::now()));
+        }
+    }
+
+    /// Stops and erases the spinner; `write` runs under its lock.
+    fn stop_then(&self, write: impl FnOnce()) {
+        match self.state.as_ref().map(|s| s.lock()) {
+            Some(Ok(mut st)) => {
+                st.active = None;
+                if st.drawn {
+                    let mut err = std::io::stderr().lock();
+                    let _ = err.write_all(b"\r\x1b[2K");
+                    let _ = err.flush();
+                    st.drawn = false;
+                }
+                write();
+            }
+            _ => write(),
+        }
+    }
+}
+
 /// Writes the run's events on stderr; `prefix` marks a managed agent's lines.
-fn printer(prefix: String, streaming: bool) -> impl FnMut(&Event<'_>) + 'static {
-    let tty = std::io::stderr().is_terminal();
-    let head = move |s: &str| if tty { format!("\u{1b}[1;36m{s}\u{1b}[0m") } else { s.to_owned() };
-    let quiet = move |s: &str| if tty { format!("\u{1b}[2m{s}\u{1b}[0m") } else { s.to_owned() };
+fn printer(prefix: String, streaming: bool, look: Look, spinner: Spinner) -> impl FnMut(&Event<'_>) + 'static {
+    let colour = look.colour;
+    let head = move |s: &str| if colour { format!("\u{1b}[1;36m{s}\u{1b}[0m") } else { s.to_owned() };
+    let quiet = move |s: &str| if colour { format!("\u{1b}[2m{s}\u{1b}[0m") } else { s.to_owned() };
     move |e: &Event<'_>| {
+        let waiting = matches!(e, Event::StepStart(_) | Event::PlanStart(_));
         let text = match e {
             Event::StepStart(n) => head(&format!("━━ Step {n} ━━")),
             Event::PlanStart(n) => head(&format!("━━ Plan (before step {n}) ━━")),
             Event::Delta(d) => {
                 if streaming {
-                    let mut err = std::io::stderr().lock();
-                    let _ = write!(err, "{}", inert(d));
-                    let _ = err.flush();
+                    // The text itself shows progress now.
+                    spinner.stop_then(|| {
+                        let mut err = std::io::stderr().lock();
+                        let _ = write!(err, "{}", inert(d));
+                        let _ = err.flush();
+                    });
                 }
                 return;
             }
@@ -129,7 +222,7 @@ fn printer(prefix: String, streaming: bool) -> impl FnMut(&Event<'_>) + 'static 
                         t.push_str(&format!("Thought: {}\n", inert(thought)));
                     }
                     if let Some(c) = code {
-                        t.push_str(&format!("Code:\n{}\n", inert(c)));
+                        t.push_str(&format!("Code:\n{}\n", shown_code(c, colour)));
                     }
                 }
                 let stats = match usage {
@@ -149,12 +242,17 @@ fn printer(prefix: String, streaming: bool) -> impl FnMut(&Event<'_>) + 'static 
             Event::Observation(o) => format!("Observation:\n{}", inert(o)),
             Event::Error(m) => format!("Error:\n{}", inert(m)),
         };
-        let mut err = std::io::stderr().lock();
-        for line in text.lines() {
-            let _ = writeln!(err, "{prefix}{line}");
-        }
-        if text.is_empty() {
-            let _ = writeln!(err, "{}", prefix.trim_end());
+        spinner.stop_then(|| {
+            let mut err = std::io::stderr().lock();
+            for line in text.lines() {
+                let _ = writeln!(err, "{prefix}{line}");
+            }
+            if text.is_empty() {
+                let _ = writeln!(err, "{}", prefix.trim_end());
+            }
+        });
+        if waiting {
+            spinner.start(format!("{}waiting for the model", prefix.trim_start()));
         }
     }
 }
@@ -219,7 +317,16 @@ pub fn main(a: AgentArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    let look = Look::of_stderr();
+    let spinner = Spinner::new(look.spin);
     let mut agent = CodeAgent::new(model, policy.clone(), config());
+    for check in &a.final_answer_checks {
+        if let Err(e) = agent.add_final_answer_check_expr(check) {
+            eprintln!("garter agent: --final-answer-check: {e}");
+            crate::close_tools(host);
+            return ExitCode::from(1);
+        }
+    }
     for t in &tools {
         agent.add_tool(t.clone());
     }
@@ -237,7 +344,7 @@ pub fn main(a: AgentArgs) -> ExitCode {
             member.add_tool(t.clone());
         }
         member.set_interrupt(interrupt.clone());
-        member.on_event(printer(format!("  [{}] ", inert(name)), a.stream));
+        member.on_event(printer(format!("  [{}] ", inert(name)), a.stream, look, spinner.clone()));
         agent.add_managed_agent(name, description, member);
     }
     if let Some(p) = &a.log {
@@ -248,9 +355,10 @@ pub fn main(a: AgentArgs) -> ExitCode {
         }
     }
     agent.set_interrupt(interrupt.clone());
-    agent.on_event(printer(String::new(), a.stream));
+    agent.on_event(printer(String::new(), a.stream, look, spinner.clone()));
     install_ctrl_c(interrupt);
     let outcome = agent.run(&a.task);
+    spinner.stop_then(|| {});
     drop(agent);
     crate::close_tools(host);
     match outcome {
@@ -305,7 +413,16 @@ pub fn replay(path: &Path) -> ExitCode {
                 continue;
             }
         };
-        let _ = out.write_all(render_record(&v, &mut ended).as_bytes());
+        let text = match v["agent"].as_str() {
+            // A managed agent's record: shown as the live run showed it, marked
+            // with its name; its run's end is not the run's end.
+            Some(who) => {
+                let prefix = format!("  [{}] ", inert(who));
+                render_record(&v, &mut false).lines().map(|l| format!("{prefix}{l}\n")).collect()
+            }
+            None => render_record(&v, &mut ended),
+        };
+        let _ = out.write_all(text.as_bytes());
     }
     if !ended {
         let _ = writeln!(out, "━━ The log ends here: the run did not finish (it was killed, or is still going) ━━");
@@ -320,7 +437,8 @@ fn render_record(v: &serde_json::Value, ended: &mut bool) -> String {
     let mut t = String::new();
     match v["type"].as_str().unwrap_or("") {
         "run_start" => {
-            t.push_str(&format!("Run of {} ({} agent, at most {} steps)\n", s(&v["model"]), s(&v["mode"]), v["max_steps"]));
+            let called = v["manager_step"].as_u64().map(|n| format!(", called in its manager's step {n}")).unwrap_or_default();
+            t.push_str(&format!("Run of {} ({} agent, at most {} steps{called})\n", s(&v["model"]), s(&v["mode"]), v["max_steps"]));
             t.push_str(&format!("Task: {}\n", s(&v["task"])));
         }
         "step" => {

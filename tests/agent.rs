@@ -31,6 +31,8 @@ enum Turn {
     Calls(Vec<(&'static str, &'static str)>),
     /// A model that does not answer within any test's patience.
     Hang,
+    /// A text answer after this many milliseconds.
+    Slow(u64, &'static str),
 }
 
 #[derive(Default)]
@@ -139,10 +141,18 @@ async fn openai(State(s): State<Shared>, headers: HeaderMap, body: String) -> Re
     let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
     let stream = body["stream"] == json!(true);
     let (turn, n) = next_turn(&s, headers, body);
+    let turn = match turn {
+        Turn::Slow(ms, t) => {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            Turn::Text(t)
+        }
+        t => t,
+    };
     match turn {
         Turn::Status(c) => status(c),
         Turn::RetryAt(secs) => retry_at(secs),
         Turn::Hang => hang().await,
+        Turn::Slow(..) => status(500),
         Turn::Calls(calls) if stream => {
             let mut events = Vec::new();
             for (i, (name, args)) in calls.iter().enumerate() {
@@ -190,10 +200,18 @@ async fn anthropic(State(s): State<Shared>, headers: HeaderMap, body: String) ->
     let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
     let stream = body["stream"] == json!(true);
     let (turn, n) = next_turn(&s, headers, body);
+    let turn = match turn {
+        Turn::Slow(ms, t) => {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            Turn::Text(t)
+        }
+        t => t,
+    };
     match turn {
         Turn::Status(c) => status(c),
         Turn::RetryAt(secs) => retry_at(secs),
         Turn::Hang => hang().await,
+        Turn::Slow(..) => status(500),
         Turn::Calls(calls) if stream => {
             let mut events = vec![(Some("message_start"), json!({"type": "message_start", "message": {"usage": {"input_tokens": 12}}}).to_string())];
             for (i, (name, args)) in calls.iter().enumerate() {
@@ -821,4 +839,166 @@ fn retry_after_as_an_http_date_is_honoured() {
     // means the date was read (it is 3 s ahead, to the second).
     assert!(started.elapsed() >= Duration::from_secs(2), "{:?}", started.elapsed());
     assert_eq!(llm.requests().len(), 2);
+}
+
+#[test]
+fn ctrl_c_stops_an_endless_loop_in_the_code() {
+    let llm = StandInLlm::start(
+        vec![Turn::Text(STEP1), Turn::Text("Thought: spin.\n<code>\ntry:\n    while True:\n        pass\nexcept BaseException:\n    print('caught')\n</code>")],
+        Some(Turn::Text("<code>final_answer('too late')</code>")),
+    );
+    let log = temp_dir("sigint-loop").join("run.jsonl");
+    let child = start_logged_run(&llm, &log, 1);
+    // Request 2 has been answered once a third cannot come: give the loop time to start.
+    std::thread::sleep(Duration::from_millis(500));
+    let started = Instant::now();
+    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("run kill");
+    assert!(sent.success());
+    let out = child.wait_with_output().expect("wait for garter");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(2), "the loop stopped at once: {:?}", started.elapsed());
+    assert!(out.stdout.is_empty());
+    assert_eq!(llm.requests().len(), 2, "no request after the interrupt");
+    let records = log_records(&log);
+    let steps: Vec<&Value> = records.iter().filter(|r| r["type"] == "step").collect();
+    assert_eq!(steps.len(), 2, "{records:?}");
+    assert!(steps[1]["data"]["code"].as_str().is_some_and(|c| c.contains("while True")));
+    assert!(steps[1]["data"]["error"].as_str().is_some_and(|e| e.contains("interrupted")), "{:?}", steps[1]);
+    assert!(!steps[1]["data"]["observation"].as_str().unwrap_or("").contains("caught"), "no except can catch the interrupt: {:?}", steps[1]);
+    let last = records.last().cloned().unwrap_or_default();
+    assert_eq!(last["state"], "interrupted");
+    assert!(last["error"].as_str().is_some_and(|e| e.contains("step 2")), "{last}");
+}
+
+#[test]
+fn a_managed_agents_steps_are_in_the_managers_log() {
+    let llm = StandInLlm::start(
+        vec![
+            Turn::Text("Thought: delegate.\n<code>\nr = helper(task='compute 6*7')\nprint('helper said', r)\n</code>"),
+            Turn::Text("Thought: first a look.\n<code>\nprint('helping')\n</code>"),
+            Turn::Text("<code>final_answer(str(6 * 7))</code>"),
+            Turn::Text("<code>final_answer('manager got ' + r)</code>"),
+        ],
+        None,
+    );
+    let log = temp_dir("team-log").join("run.jsonl");
+    let out = run_bare(&[
+        "agent", "--model", "openai:m", "--base-url", &llm.base(), "--managed-agent", "helper:Computes arithmetic", "--log",
+        log.to_str().unwrap_or(""), "compute via helper",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "manager got 42\n", "stderr: {stderr}");
+    let records = log_records(&log);
+    let shape: Vec<(String, String, u64)> = records
+        .iter()
+        .map(|r| {
+            let who = r["agent"].as_str().unwrap_or("-").to_owned();
+            (who, r["type"].as_str().unwrap_or("").to_owned(), r["data"]["step"].as_u64().unwrap_or(0))
+        })
+        .collect();
+    let want: Vec<(String, String, u64)> = [
+        ("-", "run_start", 0),
+        ("helper", "run_start", 0),
+        ("helper", "step", 1),
+        ("helper", "step", 2),
+        ("helper", "run_end", 0),
+        ("-", "step", 1),
+        ("-", "step", 2),
+        ("-", "run_end", 0),
+    ]
+    .iter()
+    .map(|(a, t, n)| (a.to_string(), t.to_string(), *n))
+    .collect();
+    assert_eq!(shape, want);
+    assert!(records[1]["task"].as_str().is_some_and(|t| t.contains("compute 6*7")));
+    assert_eq!(records[1]["manager_step"], 1);
+    assert_eq!(records[3]["data"]["final_answer"], "42");
+    let text = replay(&log);
+    assert!(text.contains("  [helper] Run of openai:m (code agent, at most 20 steps, called in its manager's step 1)"), "{text}");
+    assert!(text.contains("  [helper] ━━ Step 1 ━━") && text.contains("  [helper] helping"), "{text}");
+    assert!(text.contains("  [helper] Final answer: 42") && text.contains("Final answer: manager got 42"), "{text}");
+    assert!(!text.contains("The log ends here"), "{text}");
+}
+
+#[test]
+fn a_final_answer_check_refuses_then_accepts() {
+    let llm = StandInLlm::start(
+        vec![
+            Turn::Text("<code>final_answer('forty-two')</code>"),
+            Turn::Text("<code>try:\n    answer\nexcept NameError:\n    print('no answer here')\nanswer = 'mine'\nfinal_answer(41)</code>"),
+            Turn::Text("<code>print(answer)</code>"),
+            Turn::Text("<code>final_answer(42)</code>"),
+        ],
+        None,
+    );
+    let log = temp_dir("answer-check").join("run.jsonl");
+    let out = run_bare(&[
+        "agent", "--model", "openai:m", "--base-url", &llm.base(), "--log", log.to_str().unwrap_or(""), "--final-answer-check",
+        "answer % 2 == 0", "--final-answer-check", "answer > 40", "six times seven",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "42\n", "stderr: {stderr}");
+    let reqs = llm.requests();
+    assert_eq!(reqs.len(), 4);
+    // The string raised in the check (str % int): refused with the error.
+    let second = messages(&reqs[1].1);
+    let fed = &second.last().map(|m| m.1.clone()).unwrap_or_default();
+    assert!(fed.contains("refused by a check: the check `answer % 2 == 0` raised TypeError: not all arguments converted during string formatting"), "{fed}");
+    // 41 is odd: refused as false; the check's `answer` did not stay behind, and
+    // the code's own is left alone.
+    let third = messages(&reqs[2].1);
+    let fed = &third.last().map(|m| m.1.clone()).unwrap_or_default();
+    assert!(third.iter().any(|m| m.1.contains("no answer here")), "{third:?}");
+    assert!(messages(&reqs[3].1).last().is_some_and(|m| m.1.contains("Execution logs:\nmine")), "{:?}", messages(&reqs[3].1));
+    assert!(fed.contains("The final answer \"41\" was refused by a check: the check `answer % 2 == 0` is false for this answer"), "{fed}");
+    let steps: Vec<Value> = log_records(&log).into_iter().filter(|r| r["type"] == "step").collect();
+    assert_eq!(steps.len(), 4);
+    assert!(steps[0]["data"]["final_answer"].is_null() && steps[0]["data"]["error"].as_str().is_some_and(|e| e.contains("refused")));
+    assert_eq!(steps[3]["data"]["final_answer"], "42");
+    // A check that is not Python is a setup error.
+    let out = run_bare(&["agent", "--model", "openai:m", "--base-url", &llm.base(), "--final-answer-check", "answer ==", "t"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--final-answer-check: the check \"answer ==\" is not valid Python"));
+}
+
+/// `garter agent ARGS` with stderr on a terminal (util-linux `script` gives it a
+/// pseudo-terminal): what the terminal received, stdout and stderr together.
+fn on_a_terminal(args: &[&str], no_color: bool) -> Option<String> {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipping: no `script` to make a pseudo-terminal");
+        return None;
+    }
+    let quote = |a: &str| format!("'{}'", a.replace('\'', "'\\''"));
+    let mut line = quote(env!("CARGO_BIN_EXE_garter"));
+    for a in args {
+        line.push(' ');
+        line.push_str(&quote(a));
+    }
+    let mut cmd = Command::new("script");
+    cmd.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default()).env("TERM", "xterm").stdin(Stdio::null());
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    }
+    let out = cmd.args(["-qefc", &line, "/dev/null"]).output().expect("run script");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn on_a_terminal_the_code_is_highlighted_and_a_spinner_waits_for_the_model() {
+    const SLOW: &str = "Thought: add.\n<code>\nx = 1 + 2  # add\nfinal_answer(x)\n</code>";
+    let llm = StandInLlm::start(vec![Turn::Slow(600, SLOW)], None);
+    let Some(text) = on_a_terminal(&["agent", "--model", "openai:m", "--base-url", &llm.base(), "t"], false) else { return };
+    assert!(text.contains("\u{1b}[34mfinal_answer\u{1b}[0m(x)") && text.contains("\u{1b}[2m# add\u{1b}[0m"), "{text:?}");
+    assert!(text.contains("waiting for the model") && text.contains("\r\u{1b}[2K"), "{text:?}");
+    // The spinner is erased before the lines that follow it.
+    let erased = text.rfind("\r\u{1b}[2K").unwrap_or(0);
+    assert!(text[erased..].contains("Thought: add.") && !text[erased..].contains("waiting"), "{text:?}");
+    assert!(text.ends_with("3\r\n"), "{text:?}");
+    // NO_COLOR: no colours, the spinner still.
+    let llm = StandInLlm::start(vec![Turn::Slow(600, SLOW)], None);
+    let Some(text) = on_a_terminal(&["agent", "--model", "openai:m", "--base-url", &llm.base(), "t"], true) else { return };
+    assert!(text.contains("x = 1 + 2  # add\r\nfinal_answer(x)") && !text.contains("[34m") && !text.contains("[1;36m"), "{text:?}");
+    assert!(text.contains("waiting for the model"), "{text:?}");
 }

@@ -9,14 +9,15 @@
 //! soon as it ends, so a killed run loses nothing. Never write an API key or any
 //! environment content into the prompt, the log or the sandbox.
 
+pub mod highlight;
 pub mod inert;
+mod log;
 pub mod parse;
 pub mod prompt;
 mod tool_calling;
 
 use std::cell::RefCell;
 use std::fs::File;
-use std::io::Write;
 use std::path::Path;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -175,10 +176,15 @@ pub struct CodeAgent {
     pub config: AgentConfig,
     host: Option<HostHandler>,
     observer: Option<Box<dyn FnMut(&Event<'_>)>>,
-    log: Option<File>,
+    /// Shared with managed agents, which write their records here too.
+    log: log::SharedSink,
     interrupt: Option<Arc<AtomicBool>>,
     step_callbacks: Vec<Box<dyn FnMut(&Step)>>,
     final_answer_checks: Vec<FinalAnswerCheck>,
+    /// Python expressions run in the sandbox with `answer` bound: each must be true.
+    answer_exprs: Vec<String>,
+    /// The last step's final answer as a Python value, for `answer_exprs`.
+    answer_value: Option<Value>,
 }
 
 /// Accepts a final answer (`Ok`) or refuses it with a reason that is fed back to
@@ -194,10 +200,12 @@ impl CodeAgent {
             config,
             host: None,
             observer: None,
-            log: None,
+            log: Rc::default(),
             interrupt: None,
             step_callbacks: Vec::new(),
             final_answer_checks: Vec::new(),
+            answer_exprs: Vec::new(),
+            answer_value: None,
         }
     }
 
@@ -209,6 +217,58 @@ impl CodeAgent {
     /// Every check must accept a final answer before the run ends with it.
     pub fn add_final_answer_check(&mut self, f: impl Fn(&str, &[Step]) -> Result<(), String> + 'static) {
         self.final_answer_checks.push(Box::new(f));
+    }
+
+    /// A check written in Python: `expr` is evaluated in the sandbox (its tools and
+    /// variables at hand) with `answer` bound to the final answer (the value given
+    /// to `final_answer`, a string in tool-calling mode); false or raising refuses
+    /// the answer, and the model is told why. A syntax error is reported here.
+    pub fn add_final_answer_check_expr(&mut self, expr: &str) -> Result<(), String> {
+        crate::syntax::parse(expr).map_err(|e| format!("the check {expr:?} is not valid Python: {}", e.message))?;
+        self.answer_exprs.push(expr.to_owned());
+        Ok(())
+    }
+
+    /// Why the first failing expression check refuses `answer`, if one does.
+    fn check_answer_exprs(&mut self, answer: Value) -> Option<String> {
+        if self.answer_exprs.is_empty() {
+            return None;
+        }
+        let saved = self.session.get_global("answer");
+        let mut refused = None;
+        for expr in self.answer_exprs.clone() {
+            self.session.set_global("answer", answer.clone());
+            let (mut out, _) = self.run_code(&expr, "<final answer check>");
+            let why = match (out.error.take(), out.value.take()) {
+                (Some(e), _) => Some(format!("the check `{expr}` raised {}", e.last_line())),
+                (None, Some(v)) if self.session.vm().truthy(&v).unwrap_or(false) => None,
+                (None, _) => Some(format!("the check `{expr}` is false for this answer")),
+            };
+            if why.is_some() {
+                refused = why;
+                break;
+            }
+        }
+        // The code's own `answer`, if it had one, is left as it was.
+        match saved {
+            Some(v) => self.session.set_global("answer", v),
+            None => {
+                let _ = self.session.run("del answer", "<final answer check>");
+            }
+        }
+        refused
+    }
+
+    /// Refuses the step's final answer: the run goes on, and the model reads why.
+    fn refuse_answer(&mut self, step: &mut Step, messages: &mut Vec<Message>, answer: &str, why: &str) {
+        let err = format!("The final answer {answer:?} was refused by a check: {why}");
+        self.emit(Event::Error(&err));
+        messages.push(Message::new(Role::User, retry_message(&err)));
+        step.final_answer = None;
+        step.error = Some(match step.error.take() {
+            Some(e) => format!("{e}\n{err}"),
+            None => err,
+        });
     }
 
     fn finish_step(&mut self, step: Step, steps: &mut Vec<Step>) -> Result<(), AgentError> {
@@ -239,7 +299,10 @@ impl CodeAgent {
     /// Makes `agent` a team member: a function `name(task: str) -> str` in this
     /// agent's sandbox (an opaque callable, like every tool) that runs `agent` on
     /// the task and returns its final answer. Returns the bound name.
+    /// Its run's records (steps included) go into this agent's log too, each with
+    /// an `agent` field naming it.
     pub fn add_managed_agent(&mut self, name: &str, description: &str, agent: CodeAgent) -> String {
+        agent.log.borrow_mut().set_upstream(self.log.clone(), name);
         let cell = Rc::new(RefCell::new(agent));
         let who = name.to_owned();
         let call = move |args: Json| -> Result<ToolOutput, CallError> {
@@ -281,14 +344,17 @@ impl CodeAgent {
     /// When `flag` becomes true (a Ctrl-C handler sets it) the run stops at the
     /// next step boundary, or at once during a model request when the model's
     /// `HttpConfig::cancel` is the same flag.
+    /// The sandbox sees the flag too: a step's code stops where the machine
+    /// checks its time budget, and the run ends at that step.
     pub fn set_interrupt(&mut self, flag: Arc<AtomicBool>) {
+        self.session.vm().cancel = Some(flag.clone());
         self.interrupt = Some(flag);
     }
 
     /// Appends each step to `path` as a JSON line while the run goes.
     pub fn log_to(&mut self, path: &Path) -> Result<(), AgentError> {
         let f = File::create(path).map_err(|e| AgentError::Log(format!("cannot create {}: {e}", path.display())))?;
-        self.log = Some(f);
+        self.log.borrow_mut().set_file(f);
         Ok(())
     }
 
@@ -314,12 +380,7 @@ impl CodeAgent {
     }
 
     fn write_log(&mut self, v: &serde_json::Value) -> Result<(), AgentError> {
-        if let Some(f) = self.log.as_mut() {
-            let mut line = v.to_string();
-            line.push('\n');
-            f.write_all(line.as_bytes()).and_then(|_| f.flush()).map_err(|e| AgentError::Log(e.to_string()))?;
-        }
-        Ok(())
+        self.log.borrow_mut().write(v).map_err(AgentError::Log)
     }
 
     fn check_interrupt(&self, step: usize) -> Result<(), AgentError> {
@@ -389,6 +450,7 @@ impl CodeAgent {
                 }
             }
             self.emit(Event::StepStart(n));
+            self.log.borrow_mut().step = n;
             let new_messages = messages[sent..].to_vec();
             sent = messages.len();
             let mut step = Step::new(n, "action", new_messages, unix_now());
@@ -398,20 +460,21 @@ impl CodeAgent {
                 self.code_step(&mut step, &mut messages)?;
             }
             add_usage(&mut usage_total, step.usage);
+            if self.check_interrupt(n).is_err() {
+                // Stopped inside the step (its code, a tool): the step is kept as far as it got.
+                step.error.get_or_insert_with(|| "interrupted".to_owned());
+                self.finish_step(step, &mut steps)?;
+                return Err(AgentError::Interrupted { step: n });
+            }
             if let Some(a) = step.final_answer.clone() {
-                let refused = self.final_answer_checks.iter().find_map(|check| check(&a, &steps).err());
+                let value = self.answer_value.take().unwrap_or_else(|| Value::string(a.clone()));
+                let refused = match self.final_answer_checks.iter().find_map(|check| check(&a, &steps).err()) {
+                    Some(why) => Some(why),
+                    None => self.check_answer_exprs(value),
+                };
                 match refused {
                     None => answer = Some(a),
-                    Some(why) => {
-                        let err = format!("The final answer {a:?} was refused by a check: {why}");
-                        self.emit(Event::Error(&err));
-                        messages.push(Message::new(Role::User, retry_message(&err)));
-                        step.final_answer = None;
-                        step.error = Some(match step.error.take() {
-                            Some(e) => format!("{e}\n{err}"),
-                            None => err,
-                        });
-                    }
+                    Some(why) => self.refuse_answer(&mut step, &mut messages, &a, &why),
                 }
             }
             self.finish_step(step, &mut steps)?;
@@ -529,12 +592,12 @@ impl CodeAgent {
         Ok(())
     }
 
-    /// Runs one step's code: (observation, error, final answer as text).
-    fn execute(&mut self, code: &str, n: usize) -> (String, Option<String>, Option<String>) {
-        let filename = format!("<step {n}>");
+    /// Runs code in the sandbox, answering its tool and host calls: the outcome
+    /// and everything it printed.
+    fn run_code(&mut self, code: &str, filename: &str) -> (crate::session::RunOutcome, String) {
         let registry = self.session.tool_registry();
         let tool_names = registry.names();
-        let mut out = self.session.run(code, &filename);
+        let mut out = self.session.run(code, filename);
         let mut logs = std::mem::take(&mut out.output);
         while let Some(call) = out.suspended.take() {
             let r = if tool_names.iter().any(|t| **t == *call.name) {
@@ -551,6 +614,12 @@ impl CodeAgent {
             out = self.session.resume(r);
             logs.push_str(&out.output);
         }
+        (out, logs)
+    }
+
+    /// Runs one step's code: (observation, error, final answer as text).
+    fn execute(&mut self, code: &str, n: usize) -> (String, Option<String>, Option<String>) {
+        let (mut out, logs) = self.run_code(code, &format!("<step {n}>"));
         let limit = self.config.max_observation_chars;
         let mut obs = String::new();
         if !logs.is_empty() {
@@ -560,6 +629,7 @@ impl CodeAgent {
                 obs.push('\n');
             }
         }
+        self.answer_value = out.final_answer.clone();
         let fin = out.final_answer.take().map(|v| self.text_of(&v));
         if out.error.is_none() && fin.is_none() {
             match out.value.take() {
@@ -576,6 +646,9 @@ impl CodeAgent {
             RunError::Syntax(_) => format!("Code parsing failed: {}", e.last_line()),
             RunError::Exception { traceback, .. } => {
                 format!("Code execution failed:\n{}", truncate_middle(traceback.trim_end(), limit))
+            }
+            RunError::Budget { ref type_name, .. } if type_name == "KeyboardInterrupt" => {
+                format!("Code execution was interrupted by the user: {}", e.last_line())
             }
             RunError::Budget { .. } => format!("Code execution was stopped by the sandbox: {}", e.last_line()),
         });
@@ -700,6 +773,26 @@ mod tests {
         let fed: Vec<&str> = second.iter().map(|m| m.content.as_str()).collect();
         assert!(fed.iter().any(|c| c.contains("Execution logs:\n3")), "{fed:?}");
         assert!(fed.iter().any(|c| c.contains("refused by a check: say more")), "{fed:?}");
+    }
+
+    #[test]
+    fn the_interrupt_flag_stops_code_and_sleep() {
+        for code in ["while True:\n    try:\n        pass\n    except BaseException:\n        pass", "import time\ntime.sleep(20)"] {
+            let (m, _) = scripted(&[]);
+            let mut agent = CodeAgent::new(m, Policy::default(), AgentConfig::default());
+            let flag = Arc::new(AtomicBool::new(false));
+            agent.set_interrupt(flag.clone());
+            let f = flag.clone();
+            let t = std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(200));
+                f.store(true, Ordering::SeqCst);
+            });
+            let started = Instant::now();
+            let (_, err, _) = agent.execute(code, 1);
+            let _ = t.join();
+            assert!(started.elapsed() < Duration::from_secs(2), "{code}: {:?}", started.elapsed());
+            assert_eq!(err.as_deref(), Some("Code execution was interrupted by the user: KeyboardInterrupt: the run was interrupted"));
+        }
     }
 
     #[test]

@@ -68,6 +68,9 @@ pub struct Vm {
     pub loop_call: bool,
     /// Native recursion through nested containers (comparison, hashing).
     pub nesting: usize,
+    /// Set by the host (an agent's Ctrl-C) to stop the run: seen where the time
+    /// budget is checked, and as uncatchable as it.
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl Vm {
@@ -97,6 +100,7 @@ impl Vm {
             host_calls: 0,
             loop_call: false,
             nesting: 0,
+            cancel: None,
         }
     }
 
@@ -117,6 +121,9 @@ impl Vm {
                 "RuntimeError",
                 format!("step budget exceeded ({} steps)", self.policy.max_steps),
             ));
+        }
+        if self.cancel.as_ref().is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed)) {
+            return Err(PyErr::terminal("KeyboardInterrupt", "the run was interrupted"));
         }
         if let Some(t) = self.policy.timeout {
             if self.started.elapsed() > t {
