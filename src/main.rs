@@ -256,10 +256,35 @@ fn run(policy: Policy, path: PathBuf, mcp: McpArgs) -> ExitCode {
     }
 }
 
+/// `garter run FILE` with no option is by far the commonest command line, and
+/// building clap's whole command tree (every subcommand and option, help texts)
+/// costs about as much as starting the interpreter: that one shape is recognised
+/// here, and means exactly what clap would make of it. Anything else goes to clap.
+fn plain_run() -> Option<Command> {
+    let mut args = std::env::args_os().skip(1);
+    let (cmd, file, rest) = (args.next()?, args.next()?, args.next());
+    // An empty FILE is an error of clap's; "-" is stdin, any other dash an option.
+    let is_option = file.as_encoded_bytes().first() == Some(&b'-') && file != "-";
+    if cmd != "run" || file.is_empty() || is_option || rest.is_some() {
+        return None;
+    }
+    Some(Command::Run {
+        max_steps: None,
+        timeout: None,
+        max_memory: None,
+        allow_import: Vec::new(),
+        mcp: McpArgs::default(),
+        file: PathBuf::from(file),
+    })
+}
+
 fn main() -> ExitCode {
     garter::vm::memory::mark_installed();
-    let cli = Cli::parse();
-    match cli.command {
+    let command = match plain_run() {
+        Some(c) => c,
+        None => Cli::parse().command,
+    };
+    match command {
         Command::Run { max_steps, timeout, max_memory, allow_import, mcp, file } => {
             let mut policy = Policy::default();
             if let Some(n) = max_steps {

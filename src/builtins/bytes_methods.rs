@@ -11,12 +11,30 @@ use std::rc::Rc;
 
 use super::method_args::{Style, adjust_indices, as_str, bind};
 use super::str_methods::{Codec, Order, codec_args, escape_code_point};
-use super::types::{Types, native};
+use super::types::{defer_methods, native, MethodTable, Types};
 use crate::values::*;
 use crate::vm::Vm;
 
 pub fn register(t: &Types) {
-    let shared: &[(&str, NativeFn)] = &[
+    defer_methods(&t.bytes, &t.object, |m| {
+        m.add(SHARED);
+        class_functions(m);
+    });
+    defer_methods(&t.bytearray, &t.object, |m| {
+        m.add(SHARED);
+        m.add(BYTEARRAY);
+        class_functions(m);
+    });
+}
+
+/// `fromhex` and `maketrans`, on both classes.
+fn class_functions(m: &mut MethodTable) {
+    m.insert("fromhex", Value::ClassMethod(Rc::new(native("fromhex", b_fromhex))));
+    m.insert("maketrans", Value::StaticMethod(Rc::new(native("maketrans", b_maketrans))));
+}
+
+/// The methods of bytes and bytearray alike.
+const SHARED: &[(&str, NativeFn)] = &[
         ("capitalize", b_capitalize),
         ("center", b_center),
         ("count", b_count),
@@ -57,34 +75,18 @@ pub fn register(t: &Types) {
         ("translate", b_translate),
         ("upper", b_upper),
         ("zfill", b_zfill),
-    ];
-    super::add_methods(&t.bytes, shared);
-    super::add_methods(&t.bytearray, shared);
-    super::add_methods(
-        &t.bytearray,
-        &[
-            ("append", ba_append),
-            ("extend", ba_extend),
-            ("pop", ba_pop),
-            ("insert", ba_insert),
-            ("remove", ba_remove),
-            ("clear", ba_clear),
-            ("copy", ba_copy),
-            ("reverse", ba_reverse),
-        ],
-    );
-    for cls in [&t.bytes, &t.bytearray] {
-        let mut d = cls.dict.borrow_mut();
-        d.insert(
-            "fromhex".into(),
-            Value::ClassMethod(Rc::new(native("fromhex", b_fromhex))),
-        );
-        d.insert(
-            "maketrans".into(),
-            Value::StaticMethod(Rc::new(native("maketrans", b_maketrans))),
-        );
-    }
-}
+];
+
+const BYTEARRAY: &[(&str, NativeFn)] = &[
+    ("append", ba_append),
+    ("extend", ba_extend),
+    ("pop", ba_pop),
+    ("insert", ba_insert),
+    ("remove", ba_remove),
+    ("clear", ba_clear),
+    ("copy", ba_copy),
+    ("reverse", ba_reverse),
+];
 
 // ---------------------------------------------------------------------------
 // Receivers and arguments.

@@ -11,12 +11,16 @@ use std::rc::Rc;
 
 use super::list_methods::{base_of, descriptor_error, take_self};
 use super::set_methods::{new_set_from, set_snapshot, update_internal};
-use super::types::{add_methods, builtin_class, Types};
+use super::types::{add_methods, builtin_class, defer_methods, MethodTable, Types};
 use crate::values::*;
 use crate::vm::Vm;
 
 pub fn register(t: &Types) {
-    add_methods(&t.dict, &[
+    defer_methods(&t.dict, &t.object, fill);
+}
+
+fn fill(m: &mut MethodTable) {
+    m.add(&[
         ("get", dict_get),
         ("setdefault", dict_setdefault),
         ("pop", dict_pop),
@@ -32,10 +36,10 @@ pub fn register(t: &Types) {
         ("__iter__", dict_iter),
     ]);
     let fromkeys = super::types::native("fromkeys", dict_fromkeys);
-    t.dict.dict.borrow_mut().insert("fromkeys".into(), Value::ClassMethod(Rc::new(fromkeys)));
+    m.insert("fromkeys", Value::ClassMethod(Rc::new(fromkeys)));
 
     let view_class = |name: &str, set_like: bool| {
-        let c = builtin_class(name, TypeTag::Native, vec![t.object.clone()]);
+        let c = builtin_class(name, TypeTag::Native, vec![m.object.clone()]);
         add_methods(&c, &[
             ("__iter__", view_iter),
             ("__len__", view_len),
@@ -71,16 +75,16 @@ pub fn register(t: &Types) {
         ("values", dict_values, view_class("dict_values", false)),
         ("items", dict_items, view_class("dict_items", true)),
     ];
-    let mut d = t.dict.dict.borrow_mut();
     for (name, func, cls) in views {
-        d.insert(
-            name.into(),
+        let name: Rc<str> = name.into();
+        m.attrs.insert(
+            name.clone(),
             Value::Builtin(Rc::new(Builtin {
-                name: name.into(),
+                name,
                 func,
                 bound: None,
                 data: Some(Value::Class(cls)),
-                owner: Some(t.dict.name.clone()),
+                owner: Some(m.owner.clone()),
             })),
         );
     }

@@ -9,7 +9,7 @@ use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive, Zero};
 
 use super::format_spec;
-use super::types::native;
+use super::types::native_named;
 use crate::syntax::ast::CmpOp;
 use crate::values::numparse::{i64_to_str_radix, int_to_str_radix};
 use crate::values::*;
@@ -54,8 +54,10 @@ pub fn register(m: &mut Attrs) {
         ("sum", sum),
         ("zip", zip),
     ];
+    m.reserve(fns.len());
     for (name, f) in fns {
-        m.insert((*name).into(), native(name, *f));
+        let name: Rc<str> = (*name).into();
+        m.insert(name.clone(), native_named(name, *f));
     }
 }
 

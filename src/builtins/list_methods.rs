@@ -8,12 +8,16 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::types::{add_methods, Types};
+use super::types::{defer_methods, Types};
 use crate::values::*;
 use crate::vm::Vm;
 
 pub fn register(t: &Types) {
-    add_methods(&t.list, &[
+    defer_methods(&t.list, &t.object, |m| m.add(LIST));
+    defer_methods(&t.tuple, &t.object, |m| m.add(&[("count", tuple_count), ("index", tuple_index)]));
+}
+
+const LIST: &[(&str, NativeFn)] = &[
         ("append", list_append),
         ("extend", list_extend),
         ("insert", list_insert),
@@ -30,9 +34,7 @@ pub fn register(t: &Types) {
         ("__setitem__", list_setitem),
         ("__delitem__", list_delitem),
         ("__iter__", list_iter),
-    ]);
-    add_methods(&t.tuple, &[("count", tuple_count), ("index", tuple_index)]);
-}
+];
 
 /// Takes `self` off the front of a method's arguments, with CPython's complaint
 /// when a method is called unbound without one (`list.append()`).

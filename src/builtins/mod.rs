@@ -29,7 +29,7 @@ use crate::values::*;
 /// builtin types on `types`.
 pub fn make_builtins_module(types: &Types) -> Rc<Module> {
     object_methods::register(types);
-    let mut m = Attrs::default();
+    let mut m = Attrs::with_capacity_and_hasher(64 + ExcKind::ALL.len(), Default::default());
     functions::register(&mut m);
     let classes: &[(&str, &Rc<Class>)] = &[
         ("object", &types.object),
@@ -52,11 +52,14 @@ pub fn make_builtins_module(types: &Types) -> Rc<Module> {
         ("classmethod", &types.classmethod),
         ("super", &types.super_),
     ];
+    // The classes' own names serve as keys: no allocation per name.
     for (name, c) in classes {
-        m.insert((*name).into(), Value::Class((*c).clone()));
+        debug_assert_eq!(*name, &*c.name);
+        m.insert(c.name.clone(), Value::Class((*c).clone()));
     }
     for &k in ExcKind::ALL {
-        m.insert(k.name().into(), Value::Class(types.exc[k.index()].clone()));
+        let c = &types.exc[k.index()];
+        m.insert(c.name.clone(), Value::Class(c.clone()));
     }
     m.insert("EnvironmentError".into(), Value::Class(types.exc[ExcKind::OSError.index()].clone()));
     m.insert("IOError".into(), Value::Class(types.exc[ExcKind::OSError.index()].clone()));

@@ -11,27 +11,31 @@ use num_bigint::{BigInt, Sign};
 use num_traits::{Signed, ToPrimitive, Zero};
 
 use super::list_methods::{base_of, descriptor_error, take_self};
-use super::types::{add_methods, native, Types};
+use super::types::{defer_methods, native, Types};
 use crate::values::*;
 use crate::vm::{to_bigint, Vm};
 
 pub fn register(t: &Types) {
-    add_methods(&t.int, &[
-        ("bit_length", int_bit_length),
-        ("bit_count", int_bit_count),
-        ("to_bytes", int_to_bytes),
-        ("as_integer_ratio", int_as_integer_ratio),
-        ("conjugate", int_conjugate),
-    ]);
-    t.int.dict.borrow_mut().insert("from_bytes".into(), Value::ClassMethod(Rc::new(native("from_bytes", int_from_bytes))));
-    add_methods(&t.float, &[
-        ("is_integer", float_is_integer),
-        ("as_integer_ratio", float_as_integer_ratio),
-        ("hex", float_hex),
-        ("conjugate", float_conjugate),
-    ]);
-    t.float.dict.borrow_mut().insert("fromhex".into(), Value::ClassMethod(Rc::new(native("fromhex", float_fromhex))));
-    add_methods(&t.range, &[("count", range_count), ("index", range_index)]);
+    defer_methods(&t.int, &t.object, |m| {
+        m.add(&[
+            ("bit_length", int_bit_length),
+            ("bit_count", int_bit_count),
+            ("to_bytes", int_to_bytes),
+            ("as_integer_ratio", int_as_integer_ratio),
+            ("conjugate", int_conjugate),
+        ]);
+        m.insert("from_bytes", Value::ClassMethod(Rc::new(native("from_bytes", int_from_bytes))));
+    });
+    defer_methods(&t.float, &t.object, |m| {
+        m.add(&[
+            ("is_integer", float_is_integer),
+            ("as_integer_ratio", float_as_integer_ratio),
+            ("hex", float_hex),
+            ("conjugate", float_conjugate),
+        ]);
+        m.insert("fromhex", Value::ClassMethod(Rc::new(native("fromhex", float_fromhex))));
+    });
+    defer_methods(&t.range, &t.object, |m| m.add(&[("count", range_count), ("index", range_index)]));
 }
 
 // ----- int -----

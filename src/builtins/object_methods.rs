@@ -4,7 +4,7 @@
 use crate::values::*;
 use crate::vm::Vm;
 
-use super::types::{add_methods, Types};
+use super::types::{add_methods, defer_methods, Types};
 
 pub fn register(t: &Types) {
     add_methods(&t.object, &[
@@ -16,11 +16,18 @@ pub fn register(t: &Types) {
         ("__hash__", object_hash),
         ("__format__", object_format),
     ]);
+    // The others wait until first used (see `defer_methods`).
     let base = &t.exc[ExcKind::BaseException.index()];
-    add_methods(base, &[("__init__", exception_init), ("with_traceback", exception_with_traceback), ("add_note", exception_add_note)]);
-    add_methods(&t.generator, &[("send", gen_send), ("throw", gen_throw), ("close", gen_close), ("__next__", gen_next), ("__iter__", identity)]);
-    add_methods(&t.iterator, &[("__next__", iter_next), ("__iter__", identity)]);
-    add_methods(&t.property, &[("setter", prop_setter), ("getter", prop_getter), ("deleter", prop_deleter)]);
+    defer_methods(base, &t.object, |m| {
+        m.add(&[("__init__", exception_init), ("with_traceback", exception_with_traceback), ("add_note", exception_add_note)])
+    });
+    defer_methods(&t.generator, &t.object, |m| {
+        m.add(&[("send", gen_send), ("throw", gen_throw), ("close", gen_close), ("__next__", gen_next), ("__iter__", identity)])
+    });
+    defer_methods(&t.iterator, &t.object, |m| m.add(&[("__next__", iter_next), ("__iter__", identity)]));
+    defer_methods(&t.property, &t.object, |m| {
+        m.add(&[("setter", prop_setter), ("getter", prop_getter), ("deleter", prop_deleter)])
+    });
     super::functions_for_types(t);
 }
 

@@ -14,13 +14,17 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::list_methods::{base_of, descriptor_error, take_self};
-use super::types::{add_methods, Types};
+use super::types::{defer_methods, Types};
 use crate::syntax::ast::BinOp;
 use crate::values::*;
 use crate::vm::Vm;
 
 pub fn register(t: &Types) {
-    add_methods(&t.set, &[
+    defer_methods(&t.set, &t.object, |m| m.add(SET));
+    defer_methods(&t.frozenset, &t.object, |m| m.add(FROZENSET));
+}
+
+const SET: &[(&str, NativeFn)] = &[
         ("add", set_add),
         ("remove", set_remove),
         ("discard", set_discard),
@@ -43,8 +47,9 @@ pub fn register(t: &Types) {
         ("__iand__", set_iand),
         ("__isub__", set_isub),
         ("__ixor__", set_ixor),
-    ]);
-    add_methods(&t.frozenset, &[
+];
+
+const FROZENSET: &[(&str, NativeFn)] = &[
         ("copy", frozenset_copy),
         ("union", frozenset_union),
         ("intersection", frozenset_intersection),
@@ -53,8 +58,7 @@ pub fn register(t: &Types) {
         ("issubset", frozenset_issubset),
         ("issuperset", frozenset_issuperset),
         ("isdisjoint", frozenset_isdisjoint),
-    ]);
-}
+];
 
 // ----- the algorithms of setobject.c, on owned tables -----
 

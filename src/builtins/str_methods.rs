@@ -12,15 +12,18 @@ use std::rc::Rc;
 use unicode_general_category::{GeneralCategory as Gc, get_general_category};
 
 use super::method_args::{Style, adjust_indices, as_str, bind, self_str};
-use super::types::{Types, add_methods, native};
+use super::types::{defer_methods, native, MethodTable, Types};
 use super::unicode_tables::{CASEFOLD, DIGIT_NOT_DECIMAL, NUMERIC_OUTSIDE_N, TITLECASE};
 use crate::values::numparse::{decimal_value, is_printable, is_space};
 use crate::values::*;
 use crate::vm::Vm;
 
 pub fn register(t: &Types) {
-    add_methods(
-        &t.str,
+    defer_methods(&t.str, &t.object, fill);
+}
+
+fn fill(m: &mut MethodTable) {
+    m.add(
         &[
             ("capitalize", str_capitalize),
             ("casefold", str_casefold),
@@ -72,10 +75,7 @@ pub fn register(t: &Types) {
     );
     // `str.maketrans` is a static method: callable on the class and on any string
     // alike, never receiving the string.
-    t.str.dict.borrow_mut().insert(
-        "maketrans".into(),
-        Value::StaticMethod(Rc::new(native("maketrans", str_maketrans))),
-    );
+    m.insert("maketrans", Value::StaticMethod(Rc::new(native("maketrans", str_maketrans))));
 }
 
 // ---------------------------------------------------------------------------

@@ -287,23 +287,67 @@ pub fn class_epoch() -> u64 {
     CLASS_EPOCH.with(|e| e.get())
 }
 
+/// Fills a builtin class's namespace when it is first opened (see
+/// `builtins::types::defer_methods`).
+pub type LazyFill = Box<dyn FnOnce(&mut Attrs)>;
+
 /// A class's namespace. Every write goes through `borrow_mut`, which moves the class
 /// epoch on, so a cache keyed by the epoch can never see a stale class.
-pub struct ClassDict(RefCell<Attrs>);
+///
+/// A builtin class may have its methods deferred: building every method table of
+/// every builtin type up front costs more than a short program's whole run, so the
+/// table is built the first time anything opens the namespace (a read or a write),
+/// which is before anything can observe it.
+pub struct ClassDict {
+    attrs: RefCell<Attrs>,
+    /// True while `fill` is waiting: one flag test on every open.
+    deferred: Cell<bool>,
+    fill: Cell<Option<LazyFill>>,
+}
 
 impl ClassDict {
     pub fn new(attrs: Attrs) -> ClassDict {
-        ClassDict(RefCell::new(attrs))
+        ClassDict { attrs: RefCell::new(attrs), deferred: Cell::new(false), fill: Cell::new(None) }
+    }
+
+    /// Has `fill` add to this namespace when it is first opened (after any filler
+    /// already waiting).
+    pub fn defer(&self, fill: LazyFill) {
+        let fill = match self.fill.take() {
+            Some(first) => Box::new(move |a: &mut Attrs| {
+                first(a);
+                fill(a)
+            }),
+            None => fill,
+        };
+        self.fill.set(Some(fill));
+        self.deferred.set(true);
     }
 
     #[inline(always)]
     pub fn borrow(&self) -> std::cell::Ref<'_, Attrs> {
-        self.0.borrow()
+        if self.deferred.get() {
+            self.fill_now();
+        }
+        self.attrs.borrow()
     }
 
     pub fn borrow_mut(&self) -> std::cell::RefMut<'_, Attrs> {
+        if self.deferred.get() {
+            self.fill_now();
+        }
         CLASS_EPOCH.with(|e| e.set(e.get() + 1));
-        self.0.borrow_mut()
+        self.attrs.borrow_mut()
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn fill_now(&self) {
+        self.deferred.set(false);
+        if let Some(fill) = self.fill.take() {
+            CLASS_EPOCH.with(|e| e.set(e.get() + 1));
+            fill(&mut self.attrs.borrow_mut());
+        }
     }
 }
 
