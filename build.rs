@@ -15,9 +15,13 @@ fn main() {
     // program (`garter run` must start in under 2 ms). The objects stay PIC; only
     // the binary's own load address is fixed (libraries, heap and stacks are still
     // randomised). The library and the test binaries are not affected.
+    // `GARTER_PIE=1 cargo build` keeps the position-independent executable, for
+    // deployments that want the binary's code randomised too (SECURITY.md).
+    println!("cargo:rerun-if-env-changed=GARTER_PIE");
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let env = std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
-    if os == "linux" && env == "gnu" {
+    let keep_pie = std::env::var("GARTER_PIE").is_ok_and(|v| v == "1");
+    if os == "linux" && env == "gnu" && !keep_pie {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }
 }
