@@ -101,7 +101,7 @@ impl Args {
     }
 
     /// For natives that take only positional arguments: checks the count.
-    pub fn exact<const N: usize>(self, fname: &str) -> PyResult<[Value; N]> {
+    pub fn exact<const N: usize>(mut self, fname: &str) -> PyResult<[Value; N]> {
         if !self.kw.is_empty() {
             return Err(PyErr::type_error(format!("{fname}() takes no keyword arguments")));
         }
@@ -113,9 +113,10 @@ impl Args {
                 _ => PyErr::type_error(format!("{fname} expected {N} arguments, got {n}")),
             });
         }
-        // Taken by index, leaving immediates behind: cheaper than a by-value
-        // iterator over the small vector.
-        let mut pos = self.pos;
+        // Taken by index where the caller built them, leaving immediates behind:
+        // moving the small vector out copies it whole, and a wide copy of freshly
+        // written arguments stalls on store forwarding.
+        let pos = &mut self.pos;
         Ok(std::array::from_fn(|i| std::mem::replace(&mut pos[i], Value::None)))
     }
 
