@@ -133,6 +133,14 @@ impl Session {
         &mut self.vm
     }
 
+    /// A flag another thread may set to stop the running code: the run ends as
+    /// the budgets end it (`KeyboardInterrupt`, which no `except` can catch) at the
+    /// next budget check, within about a thousand steps. The flag stays set until
+    /// the host clears it; later runs stop at once while it is.
+    pub fn set_cancel(&mut self, flag: std::sync::Arc<std::sync::atomic::AtomicBool>) {
+        self.vm.cancel = Some(flag);
+    }
+
     /// Binds a Python-visible global (a host function, a value).
     pub fn set_global(&mut self, name: &str, v: Value) {
         self.globals.set_by_name(name, v);
@@ -275,6 +283,26 @@ mod tests {
         }
         let r = s.run("raise ValueError('x')", "<err>");
         assert!(matches!(r.error, Some(RunError::Exception { .. })));
+    }
+
+    #[test]
+    fn a_cancel_flag_set_from_another_thread_stops_an_endless_loop() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+        let mut s = session();
+        let flag = Arc::new(AtomicBool::new(false));
+        s.set_cancel(flag.clone());
+        let setter = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            flag.store(true, Ordering::SeqCst);
+        });
+        let prog = "n = 0\ntry:\n    while True:\n        n += 1\nexcept BaseException:\n    n = -1";
+        let r = s.run(prog, "<cancel>");
+        let _ = setter.join();
+        assert!(matches!(r.error, Some(RunError::Budget { .. })), "{:?}", r.error);
+        assert_eq!(r.error.as_ref().map(RunError::last_line).as_deref().map(|l| l.starts_with("KeyboardInterrupt")), Some(true));
+        // Not caught by the `except BaseException`: n counted, never reset.
+        assert!(matches!(s.get_global("n"), Some(Value::Int(n)) if n > 0));
     }
 
     #[test]
