@@ -15,7 +15,7 @@ pub enum Style {
     /// `str.center() takes no keyword arguments`.
     Range,
     /// `find() takes at most 3 arguments (4 given)`; keywords refused as
-    /// `find() takes no keyword arguments`.
+    /// `str.find() takes no keyword arguments`.
     GetArgs,
     /// Keywords accepted: `split() takes at most 2 arguments (3 given)`,
     /// `'x' is an invalid keyword argument for split()`.
@@ -54,8 +54,11 @@ pub fn bind<const N: usize>(
                 )));
             }
             Style::GetArgs => {
+                // CPython names the type when the method is called on the object
+                // or the class (`s.find(x, start=0)`, the usual form) and not when
+                // a bound method object is called (LIMITATIONS.md).
                 return Err(PyErr::type_error(format!(
-                    "{name}() takes no keyword arguments"
+                    "{ty}.{name}() takes no keyword arguments"
                 )));
             }
             Style::Keywords => {}

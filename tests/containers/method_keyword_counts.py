@@ -7,3 +7,9 @@ for f in [lambda: "a,b".split(",", 1, x=2), lambda: "a".split(x=2), lambda: "a".
         f()
     except TypeError as e:
         print(e)
+for f in [lambda: "abc".find("b", start=0), lambda: "abc".count("b", end=1), lambda: b"abc".startswith(b"a", start=0),
+          lambda: bytearray(b"abc").index(b"b", x=1), lambda: str.rfind("abc", "b", start=1)]:
+    try:
+        f()
+    except TypeError as e:
+        print(e)
