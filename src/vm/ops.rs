@@ -315,7 +315,7 @@ impl Vm {
                     if y == 0 {
                         return Err(PyErr::zero_division("division by zero"));
                     }
-                    if x.abs() < (1 << 53) && y.abs() < (1 << 53) {
+                    if x.unsigned_abs() < (1 << 53) && y.unsigned_abs() < (1 << 53) {
                         return Ok(Value::Float(x as f64 / y as f64));
                     }
                     return int_true_div(&BigInt::from(x), &BigInt::from(y)).map(Value::Float);
@@ -336,7 +336,9 @@ impl Vm {
                     if y < 0 {
                         return Err(PyErr::value_error("negative shift count"));
                     }
-                    if y < 63 && (x.abs() < (1i64 << (62 - y))) {
+                    // unsigned_abs: abs() of i64::MIN overflows (a panic with debug
+                    // assertions, a wrong 0 without them: `-2**63 << 1`).
+                    if y < 63 && (x.unsigned_abs() < (1u64 << (62 - y))) {
                         Some(Value::Int(x << y))
                     } else {
                         None
