@@ -498,7 +498,11 @@ impl Vm {
         let n = len as i64;
         let j = if i < 0 { i + n } else { i };
         if j < 0 || j >= n {
-            return Err(PyErr::index_error(format!("{what} index out of range")));
+            // `what` is "index" for bytes, whose message is plain "index out of range".
+            return Err(PyErr::index_error(match what {
+                "index" => "index out of range".to_owned(),
+                _ => format!("{what} index out of range"),
+            }));
         }
         Ok(j as usize)
     }

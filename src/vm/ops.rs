@@ -156,6 +156,9 @@ impl Vm {
                 return Ok(a);
             }
             (Value::List(l), BinOp::Mult) => {
+                if !matches!(b, Value::Int(_) | Value::Bool(_) | Value::BigInt(_) | Value::Instance(_)) {
+                    return Err(PyErr::type_error(format!("can't multiply sequence by non-int of type '{}'", b.type_name())));
+                }
                 let n = self.index_of(&b)?;
                 let cur = l.borrow().clone();
                 let n = n.max(0) as usize;
@@ -209,6 +212,10 @@ impl Vm {
     fn builtin_binary(&mut self, a: &Value, b: &Value, op: BinOp) -> PyResult<Option<Value>> {
         use Value::*;
         if is_int(a) && is_int(b) {
+            // Ints have no `@`: the caller words the error (`@` or `@=`).
+            if op == BinOp::MatMult {
+                return Ok(Option::None);
+            }
             return self.int_binary(a, b, op).map(Some);
         }
         if matches!(a, Float(_)) && (is_int(b) || matches!(b, Float(_))) || matches!(b, Float(_)) && is_int(a) {
@@ -961,10 +968,14 @@ pub fn unsupported(a: &Value, b: &Value, sym: &str) -> PyErr {
         }
     }
     if sym == "*" {
-        if let (Value::Str(_) | Value::List(_) | Value::Tuple(_), Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Float(_)) = (a, b) {
+        // A sequence times anything else that did not answer: CPython tried the
+        // sequence's repeat and names the other operand (the right one when both
+        // are sequences).
+        let seq = |v: &Value| matches!(v, Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_) | Value::ByteArray(_));
+        if seq(a) {
             return PyErr::type_error(format!("can't multiply sequence by non-int of type '{}'", b.type_name()));
         }
-        if let (Value::Float(_), Value::Str(_) | Value::List(_) | Value::Tuple(_)) = (a, b) {
+        if seq(b) {
             return PyErr::type_error(format!("can't multiply sequence by non-int of type '{}'", a.type_name()));
         }
     }
@@ -982,6 +993,7 @@ pub fn unsupported(a: &Value, b: &Value, sym: &str) -> PyErr {
 fn unsupported_inplace(a: &Value, b: &Value, sym: &str) -> PyErr {
     match (a, sym) {
         (Value::Str(_) | Value::List(_) | Value::Tuple(_), "+" | "*") => unsupported(a, b, sym),
+        (Value::Bytes(_) | Value::ByteArray(_), "*") => unsupported(a, b, sym),
         _ => PyErr::type_error(format!(
             "unsupported operand type(s) for {sym}=: '{}' and '{}'",
             a.type_name(),
