@@ -246,6 +246,10 @@ fn divmod(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn enumerate(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    // enumerate has its own argument parsing in CPython: no "(pos 1)" here.
+    if args.pos.is_empty() && !args.kw.iter().any(|(k, _)| &**k == "iterable") {
+        return Err(PyErr::type_error("enumerate() missing required argument 'iterable'"));
+    }
     let [it, start] = args.bind("enumerate", ["iterable", "start"], 0, 1)?;
     let it = vm.iter(&it.unwrap_or(Value::None))?;
     let count = match start {

@@ -713,6 +713,17 @@ impl Vm {
         match obj {
             Value::List(l) => match &key {
                 Value::Slice(s) => {
+                    // CPython's wording for a value that is not iterable (asking a
+                    // built-in value has no side effects; instances are asked once,
+                    // by `collect`).
+                    if !matches!(v, Value::Instance(_) | Value::Native(_)) && self.iter(&v).is_err() {
+                        let extended = !matches!(&s.step, Value::None | Value::Int(1));
+                        return Err(PyErr::type_error(if extended {
+                            "must assign iterable to extended slice"
+                        } else {
+                            "can only assign an iterable"
+                        }));
+                    }
                     let items = self.collect(&v)?;
                     let len = l.borrow().len();
                     let (start, stop, step) = self.slice_indices(s, len)?;
@@ -829,11 +840,8 @@ impl Vm {
                     needle.type_name()
                 ))),
             },
-            Value::Bytes(b) => match needle {
-                Value::Int(i) => Ok(b.contains(&(*i as u8))),
-                Value::Bytes(n) => Ok(n.is_empty() || b.windows(n.len()).any(|w| w == &n[..])),
-                _ => Err(PyErr::type_error("a bytes-like object is required")),
-            },
+            Value::Bytes(b) => bytes_contains(b, needle),
+            Value::ByteArray(b) => bytes_contains(&b.borrow(), needle),
             Value::List(_) | Value::Tuple(_) => {
                 // Compared natively while no item needs Python's `__eq__`; from the
                 // first one that does, on a copy (the callback may mutate the list).
@@ -1414,6 +1422,20 @@ fn step_simple(it: &mut NativeIter) -> Option<PyResult<Option<Value>>> {
         NativeIter::Exhausted => None,
         _ => return None,
     }))
+}
+
+/// `needle in hay` for bytes and bytearray: a byte value (0-255) or a
+/// bytes-like substring, with CPython's errors for the rest.
+fn bytes_contains(hay: &[u8], needle: &Value) -> PyResult<bool> {
+    let sub = |n: &[u8]| n.is_empty() || hay.windows(n.len()).any(|w| w == n);
+    match needle {
+        Value::Int(i) if (0..256).contains(i) => Ok(hay.contains(&(*i as u8))),
+        Value::Bool(b) => Ok(hay.contains(&(*b as u8))),
+        Value::Int(_) | Value::BigInt(_) => Err(PyErr::value_error("byte must be in range(0, 256)")),
+        Value::Bytes(n) => Ok(sub(n)),
+        Value::ByteArray(n) => Ok(sub(&n.borrow())),
+        _ => Err(PyErr::type_error(format!("a bytes-like object is required, not '{}'", needle.type_name()))),
+    }
 }
 
 fn is_simple_kind(it: &NativeIter) -> bool {
