@@ -836,16 +836,7 @@ fn linear_regression(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 mod tests {
     use super::*;
 
-    /// Output of a program (and its error's last line), run in a fresh session.
-    fn run(src: &str) -> String {
-        let mut s = crate::Session::new(crate::Policy::default());
-        let r = s.run(src, "<test>");
-        let mut out = r.output;
-        if let Some(e) = r.error {
-            out.push_str(&e.last_line());
-        }
-        out
-    }
+    use crate::stdlib::support::run_program as run;
 
     #[test]
     fn linear_regression_is_a_named_pair_with_cpython_digits() {

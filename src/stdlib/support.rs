@@ -141,3 +141,16 @@ pub fn take_kw(args: &mut Args, name: &str) -> Option<Value> {
     let pos = args.kw.iter().position(|(k, _)| &**k == name)?;
     Some(args.kw.remove(pos).1)
 }
+
+/// For the modules' unit tests: the output of a program (and its error's last
+/// line), run in a fresh session with the default policy.
+#[cfg(test)]
+pub fn run_program(src: &str) -> String {
+    let mut s = crate::Session::new(crate::Policy::default());
+    let r = s.run(src, "<test>");
+    let mut out = r.output;
+    if let Some(e) = r.error {
+        out.push_str(&e.last_line());
+    }
+    out
+}
