@@ -182,14 +182,9 @@ impl Vm {
                 Op::SubscrConst(k) => {
                     let key = &code.consts[k as usize];
                     let obj = pop!(f);
-                    if let (Value::List(l), Value::Int(i)) = (&obj, key) {
-                        let l = l.borrow();
-                        let n = l.len() as i64;
-                        let j = if *i < 0 { i + n } else { *i };
-                        if j >= 0 && j < n {
-                            f.stack.push(l[j as usize].clone_inline());
-                            continue;
-                        }
+                    if let Some(v) = list_item(&obj, key) {
+                        f.stack.push(v);
+                        continue;
                     }
                     let v = self.getitem(&obj, key)?;
                     f.stack.push(v);
@@ -197,59 +192,32 @@ impl Vm {
                 Op::CompareConst(op, k) => {
                     let b = &code.consts[k as usize];
                     let a = pop!(f);
-                    let r = match number_compare(&a, b, op) {
-                        Some(r) => {
-                            a.discard();
-                            r
-                        }
-                        None => self.compare_op(&a, b, op)?,
-                    };
+                    let r = self.compare_fast(&a, b, op)?;
+                    a.discard();
                     f.stack.push(Value::Bool(r));
                 }
                 Op::CompareConstJumpIfFalse(op, k, t) => {
                     let b = &code.consts[k as usize];
                     let a = pop!(f);
-                    let r = match number_compare(&a, b, op) {
-                        Some(r) => {
-                            a.discard();
-                            r
-                        }
-                        None => self.compare_op(&a, b, op)?,
-                    };
+                    let r = self.compare_fast(&a, b, op)?;
+                    a.discard();
                     if !r {
                         f.ip = t as usize;
                     }
                 }
                 Op::LoadFastLoadFast(a, b) => {
-                    for i in [a, b] {
-                        match &f.locals[i as usize] {
-                            Some(v) => {
-                                let v = v.clone_inline();
-                                f.stack.push(v);
-                            }
-                            None => return Err(unbound_local(&code.varnames[i as usize])),
-                        }
-                    }
+                    load_local(f, &code, a)?;
+                    load_local(f, &code, b)?;
                 }
                 Op::StoreFastLoadFast(a, b) => {
                     let v = pop!(f);
-                    if let Some(old) = f.locals[a as usize].replace(v) {
-                        old.discard();
-                    }
-                    match &f.locals[b as usize] {
-                        Some(v) => f.stack.push(v.clone_inline()),
-                        None => return Err(unbound_local(&code.varnames[b as usize])),
-                    }
+                    store_local(f, a, v);
+                    load_local(f, &code, b)?;
                 }
-                Op::LoadFast(i) => match &f.locals[i as usize] {
-                    Some(v) => f.stack.push(v.clone_inline()),
-                    None => return Err(unbound_local(&code.varnames[i as usize])),
-                },
+                Op::LoadFast(i) => load_local(f, &code, i)?,
                 Op::StoreFast(i) => {
                     let v = pop!(f);
-                    if let Some(old) = f.locals[i as usize].replace(v) {
-                        old.discard();
-                    }
+                    store_local(f, i, v);
                 }
                 Op::DeleteFast(i) => {
                     if f.locals[i as usize].take().is_none() {
@@ -453,14 +421,9 @@ impl Vm {
                 Op::Subscr => {
                     let key = pop!(f);
                     let obj = pop!(f);
-                    if let (Value::List(l), Value::Int(i)) = (&obj, &key) {
-                        let l = l.borrow();
-                        let n = l.len() as i64;
-                        let j = if *i < 0 { i + n } else { *i };
-                        if j >= 0 && j < n {
-                            f.stack.push(l[j as usize].clone_inline());
-                            continue;
-                        }
+                    if let Some(v) = list_item(&obj, &key) {
+                        f.stack.push(v);
+                        continue;
                     }
                     let v = self.getitem(&obj, &key)?;
                     f.stack.push(v);
@@ -515,14 +478,9 @@ impl Vm {
                 Op::Compare(op) => {
                     let b = pop!(f);
                     let a = pop!(f);
-                    let r = match number_compare(&a, &b, op) {
-                        Some(r) => {
-                            a.discard();
-                            b.discard();
-                            r
-                        }
-                        None => self.compare_op(&a, &b, op)?,
-                    };
+                    let r = self.compare_fast(&a, &b, op)?;
+                    a.discard();
+                    b.discard();
                     f.stack.push(Value::Bool(r));
                 }
                 Op::Jump(t) => {
@@ -534,14 +492,9 @@ impl Vm {
                 Op::CompareJumpIfFalse(op, t) => {
                     let b = pop!(f);
                     let a = pop!(f);
-                    let r = match number_compare(&a, &b, op) {
-                        Some(r) => {
-                            a.discard();
-                            b.discard();
-                            r
-                        }
-                        None => self.compare_op(&a, &b, op)?,
-                    };
+                    let r = self.compare_fast(&a, &b, op)?;
+                    a.discard();
+                    b.discard();
                     if !r {
                         f.ip = t as usize;
                     }
@@ -591,16 +544,7 @@ impl Vm {
                 }
                 Op::ForIter(t) => {
                     self.tick()?;
-                    let next = match top!(f) {
-                        Value::Iterator(it) => {
-                            let it = it.clone();
-                            self.iter_next_native(&it)?
-                        }
-                        other => {
-                            let other = other.clone();
-                            self.next(&other)?
-                        }
-                    };
+                    let next = self.next_of(top!(f))?;
                     match next {
                         Some(v) => f.stack.push(v),
                         None => {
@@ -611,22 +555,9 @@ impl Vm {
                 }
                 Op::ForIterStore(t, slot) => {
                     self.tick()?;
-                    let next = match top!(f) {
-                        Value::Iterator(it) => {
-                            let it = it.clone();
-                            self.iter_next_native(&it)?
-                        }
-                        other => {
-                            let other = other.clone();
-                            self.next(&other)?
-                        }
-                    };
+                    let next = self.next_of(top!(f))?;
                     match next {
-                        Some(v) => {
-                            if let Some(old) = f.locals[slot as usize].replace(v) {
-                                old.discard();
-                            }
-                        }
+                        Some(v) => store_local(f, slot, v),
                         None => {
                             f.stack.pop();
                             f.ip = t as usize;
@@ -1236,6 +1167,25 @@ impl Vm {
         })))
     }
 
+    /// The next item of the iterator `it` (a `for` loop's), `None` at its end.
+    #[inline(always)]
+    fn next_of(&mut self, it: &Value) -> PyResult<Option<Value>> {
+        match it {
+            Value::Iterator(i) => self.iter_next_native(i),
+            other => self.next(other),
+        }
+    }
+
+    /// `a op b` for the comparison instructions: small ints and floats without
+    /// dispatch, the rest through `compare_op`.
+    #[inline(always)]
+    fn compare_fast(&mut self, a: &Value, b: &Value, op: CmpOp) -> PyResult<bool> {
+        match number_compare(a, b, op) {
+            Some(r) => Ok(r),
+            None => self.compare_op(a, b, op),
+        }
+    }
+
     fn load_builtin(&self, name: &str) -> PyResult<Value> {
         match self.builtins.attrs.borrow().get(name) {
             Some(v) => Ok(v.clone()),
@@ -1315,6 +1265,36 @@ fn take_args(stack: &mut Vec<Value>, from: usize) -> smallvec::SmallVec<[Value; 
 #[inline(always)]
 fn pop1(stack: &mut Vec<Value>) -> Value {
     stack.pop().expect("the compiler balances the value stack")
+}
+
+/// Pushes local `i`, or raises UnboundLocalError.
+#[inline(always)]
+fn load_local(f: &mut Frame, code: &crate::compile::Code, i: u32) -> PyResult<()> {
+    match &f.locals[i as usize] {
+        Some(v) => {
+            let v = v.clone_inline();
+            f.stack.push(v);
+            Ok(())
+        }
+        None => Err(unbound_local(&code.varnames[i as usize])),
+    }
+}
+
+#[inline(always)]
+fn store_local(f: &mut Frame, i: u32, v: Value) {
+    if let Some(old) = f.locals[i as usize].replace(v) {
+        old.discard();
+    }
+}
+
+/// `l[i]` for a list and an in-range int, the rest to `getitem`.
+#[inline(always)]
+fn list_item(obj: &Value, key: &Value) -> Option<Value> {
+    let (Value::List(l), Value::Int(i)) = (obj, key) else { return None };
+    let l = l.borrow();
+    let n = l.len() as i64;
+    let j = if *i < 0 { i + n } else { *i };
+    (j >= 0 && j < n).then(|| l[j as usize].clone_inline())
 }
 
 /// `arith_fast` on the top two stack values, replacing them with the result;
