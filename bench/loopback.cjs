@@ -1,5 +1,5 @@
-// Benchmark preload: every listening TCP socket binds 127.0.0.1 only
-// (server-everything has no host option and would listen on every interface).
+// Preload for server-everything (the MCP benchmark and tests/support/server_everything.rs):
+// every listening TCP socket binds 127.0.0.1 only (the server has no host option).
 const net = require('net');
 const listen = net.Server.prototype.listen;
 net.Server.prototype.listen = function (...args) {

@@ -5,8 +5,10 @@
 //! every request garter sent so the tests can check the conversation.
 #![cfg(feature = "agent")]
 
+#[path = "support/server_everything.rs"]
+mod server_everything;
+
 use std::collections::VecDeque;
-use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
@@ -436,74 +438,6 @@ fn log_records(path: &Path) -> Vec<Value> {
 }
 
 /// server-everything (the real MCP server of tests/mcp.rs), located as there.
-fn server_everything() -> Option<PathBuf> {
-    let found = std::env::var_os("GARTER_SERVER_EVERYTHING").map(PathBuf::from).filter(|p| p.is_file());
-    if found.is_none() {
-        let why = "server-everything not found: set GARTER_SERVER_EVERYTHING to its dist/index.js (.ci/run does)";
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("{why}");
-        }
-        eprintln!("skipping: {why}");
-    }
-    found
-}
-
-struct McpHttpServer {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for McpHttpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-const LOOPBACK_PRELOAD: &str = r#"// Test preload: every listening TCP socket binds 127.0.0.1 only.
-const net = require('net');
-const listen = net.Server.prototype.listen;
-net.Server.prototype.listen = function (...args) {
-  if (args[0] !== null && typeof args[0] === 'object' && args[0].path === undefined) {
-    args[0] = Object.assign({}, args[0], { host: '127.0.0.1' });
-  } else if (typeof args[0] === 'number' || (typeof args[0] === 'string' && /^\d+$/.test(args[0]))) {
-    if (typeof args[1] === 'string') args[1] = '127.0.0.1';
-    else args.splice(1, 0, '127.0.0.1');
-  }
-  return listen.apply(this, args);
-};
-"#;
-
-/// server-everything over streamable HTTP on 127.0.0.1, with an empty environment.
-fn start_mcp_http(index: &Path) -> McpHttpServer {
-    let port = TcpListener::bind(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0))
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free loopback port");
-    let preload = temp_dir("mcp").join("loopback.cjs");
-    std::fs::write(&preload, LOOPBACK_PRELOAD).expect("write the preload");
-    let child = Command::new("node")
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("PORT", port.to_string())
-        .arg("--require")
-        .arg(&preload)
-        .arg(index)
-        .arg("streamableHttp")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start node");
-    let server = McpHttpServer { child, port };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
-        assert!(Instant::now() < deadline, "server-everything did not listen on 127.0.0.1:{port}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    server
-}
-
 const MCP_STEP1: &str = "Thought: I add with the tool.\n<code>\ns = get_sum(2, 40)\nprint(s)\n</code>";
 const MCP_STEP2: &str = "Thought: Now I echo it.\n<code>\nprint(echo(message='got ' + s))\n</code>";
 const MCP_STEP3: &str = "Thought: Done.\n<code>\nfinal_answer(s)\n</code>";
@@ -546,23 +480,23 @@ fn mcp_acceptance(model: &str, mcp_args: &[&str], stream: bool) {
 
 #[test]
 fn openai_run_calls_mcp_tools_over_http() {
-    let Some(index) = server_everything() else { return };
-    let srv = start_mcp_http(&index);
+    let Some(index) = server_everything::locate() else { return };
+    let srv = server_everything::start_http(&index);
     let url = format!("http://127.0.0.1:{}/mcp", srv.port);
     mcp_acceptance("openai:scripted-model", &["--mcp", &url], false);
 }
 
 #[test]
 fn anthropic_run_calls_mcp_tools_over_http() {
-    let Some(index) = server_everything() else { return };
-    let srv = start_mcp_http(&index);
+    let Some(index) = server_everything::locate() else { return };
+    let srv = server_everything::start_http(&index);
     let url = format!("http://127.0.0.1:{}/mcp", srv.port);
     mcp_acceptance("anthropic:scripted-claude", &["--mcp", &url, "--api-key-env", "GARTER_TEST_KEY"], true);
 }
 
 #[test]
 fn mcp_stdio_and_config_servers_work_for_the_agent() {
-    let Some(index) = server_everything() else { return };
+    let Some(index) = server_everything::locate() else { return };
     let cmdline = format!("node {}", index.display());
     mcp_acceptance("openai:scripted-model", &["--mcp-stdio", &cmdline], false);
     let config = temp_dir("mcp-config").join("servers.json");
@@ -585,8 +519,8 @@ fn tool_names(req: &Value) -> Vec<String> {
 
 #[test]
 fn tool_calling_agent_openai_with_mcp_tools() {
-    let Some(index) = server_everything() else { return };
-    let srv = start_mcp_http(&index);
+    let Some(index) = server_everything::locate() else { return };
+    let srv = server_everything::start_http(&index);
     let url = format!("http://127.0.0.1:{}/mcp", srv.port);
     let llm = StandInLlm::start(
         vec![

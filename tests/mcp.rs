@@ -9,22 +9,10 @@
 
 #![cfg(feature = "mcp")]
 
-use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+#[path = "support/server_everything.rs"]
+mod server_everything;
 
-fn server() -> Option<PathBuf> {
-    let found = std::env::var_os("GARTER_SERVER_EVERYTHING").map(PathBuf::from).filter(|p| p.is_file());
-    if found.is_none() {
-        let why = "server-everything not found: set GARTER_SERVER_EVERYTHING to its dist/index.js (.ci/run does)";
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("{why}");
-        }
-        eprintln!("skipping: {why}");
-    }
-    found
-}
+use std::process::{Command, Output, Stdio};
 
 /// The environment of garter and of the servers it starts: PATH only, no secrets.
 fn bare(cmd: &mut Command) -> &mut Command {
@@ -85,14 +73,14 @@ fn check(out: &Output) {
 
 #[test]
 fn stdio_server_tools_are_python_functions() {
-    let Some(index) = server() else { return };
+    let Some(index) = server_everything::locate() else { return };
     let line = format!("node '{}' stdio", index.display());
     check(&garter(&["run", "--mcp-stdio", &line], Some(PROGRAM)));
 }
 
 #[test]
 fn uncaught_tool_error_and_timeout_follow_the_run_contract() {
-    let Some(index) = server() else { return };
+    let Some(index) = server_everything::locate() else { return };
     let line = format!("node '{}' stdio", index.display());
     let out = garter(&["run", "--mcp-stdio", &line], Some("get_resource_reference(resourceId=0.5)\n"));
     assert_eq!(out.status.code(), Some(1));
@@ -108,7 +96,7 @@ fn uncaught_tool_error_and_timeout_follow_the_run_contract() {
 
 #[test]
 fn tools_prints_stubs_from_a_config_file() {
-    let Some(index) = server() else { return };
+    let Some(index) = server_everything::locate() else { return };
     let dir = std::env::temp_dir().join(format!("garter-mcp-cfg-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
     let cfg = dir.join("mcp.json");
@@ -124,73 +112,17 @@ fn tools_prints_stubs_from_a_config_file() {
     assert!(stdout.contains("def get_structured_content(location: Literal['New York', 'Chicago', 'Los Angeles']) -> dict:"), "{stdout}");
 }
 
-/// server-everything over streamable HTTP, its socket pinned to loopback.
-struct HttpServer {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for HttpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-const LOOPBACK_PRELOAD: &str = r#"// Test preload: every listening TCP socket binds 127.0.0.1 only.
-const net = require('net');
-const listen = net.Server.prototype.listen;
-net.Server.prototype.listen = function (...args) {
-  if (args[0] !== null && typeof args[0] === 'object' && args[0].path === undefined) {
-    args[0] = Object.assign({}, args[0], { host: '127.0.0.1' });
-  } else if (typeof args[0] === 'number' || (typeof args[0] === 'string' && /^\d+$/.test(args[0]))) {
-    if (typeof args[1] === 'string') args[1] = '127.0.0.1';
-    else args.splice(1, 0, '127.0.0.1');
-  }
-  return listen.apply(this, args);
-};
-"#;
-
-fn start_http(index: &PathBuf) -> HttpServer {
-    let port = TcpListener::bind(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0))
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free loopback port");
-    let dir = std::env::temp_dir().join(format!("garter-mcp-http-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&dir);
-    let preload = dir.join("loopback.cjs");
-    std::fs::write(&preload, LOOPBACK_PRELOAD).expect("write the preload");
-    let mut cmd = Command::new("node");
-    bare(&mut cmd)
-        .env("PORT", port.to_string())
-        .arg("--require")
-        .arg(&preload)
-        .arg(index)
-        .arg("streamableHttp")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let child = cmd.spawn().expect("start node");
-    let server = HttpServer { child, port };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
-        assert!(Instant::now() < deadline, "server-everything did not listen on 127.0.0.1:{port}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    server
-}
-
 #[test]
 fn streamable_http_server_tools_are_python_functions() {
-    let Some(index) = server() else { return };
-    let srv = start_http(&index);
+    let Some(index) = server_everything::locate() else { return };
+    let srv = server_everything::start_http(&index);
     let url = format!("http://127.0.0.1:{}/mcp", srv.port);
     check(&garter(&["run", "--mcp", &url], Some(PROGRAM)));
 }
 
 #[test]
 fn progress_of_a_long_tool_shows_on_stderr() {
-    let Some(index) = server() else { return };
+    let Some(index) = server_everything::locate() else { return };
     let line = format!("node '{}' stdio", index.display());
     let out = garter(&["run", "--mcp-stdio", &line], Some("print(trigger_long_running_operation(duration=1, steps=3))\n"));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "Long running operation completed. Duration: 1 seconds, Steps: 3.\n");
