@@ -155,22 +155,13 @@ impl Vm {
                     Err(e) => Err(e),
                 })
             }
-            NativeIter::DictItems { dict, index, len } if n == 2 => {
-                let d = dict.borrow();
-                if d.len() != *len {
-                    *len = usize::MAX;
-                    return Some(Err(PyErr::runtime_error("dictionary changed size during iteration")));
-                }
-                Some(Ok(match d.next_from(*index) {
-                    Some((pos, e)) => {
-                        *index = pos + 1;
-                        stack.push(e.value.clone());
-                        stack.push(e.key.clone());
-                        true
-                    }
-                    None => false,
-                }))
-            }
+            NativeIter::DictItems { dict, index, len } if n == 2 => Some(
+                dict_advance(dict, index, len, |e| {
+                    stack.push(e.value.clone());
+                    stack.push(e.key.clone());
+                })
+                .map(|r| r.is_some()),
+            ),
             _ => None,
         }
     }
@@ -1352,6 +1343,22 @@ impl Vm {
 }
 
 fn dict_step(dict: &Rc<RefCell<PyDict>>, index: &mut usize, len: &mut usize, kind: u8) -> PyResult<Option<Value>> {
+    dict_advance(dict, index, len, |e| match kind {
+        0 => e.key.clone(),
+        1 => e.value.clone(),
+        _ => Value::tuple(vec![e.key.clone(), e.value.clone()]),
+    })
+}
+
+/// One step of a dict iterator: `take` of the next entry, or CPython's error when
+/// the dict changed size since the iterator was made (then it stays broken).
+#[inline(always)]
+fn dict_advance<R>(
+    dict: &Rc<RefCell<PyDict>>,
+    index: &mut usize,
+    len: &mut usize,
+    take: impl FnOnce(&crate::values::dict::Entry) -> R,
+) -> PyResult<Option<R>> {
     let d = dict.borrow();
     if d.len() != *len {
         *len = usize::MAX;
@@ -1359,11 +1366,7 @@ fn dict_step(dict: &Rc<RefCell<PyDict>>, index: &mut usize, len: &mut usize, kin
     }
     Ok(d.next_from(*index).map(|(pos, e)| {
         *index = pos + 1;
-        match kind {
-            0 => e.key.clone(),
-            1 => e.value.clone(),
-            _ => Value::tuple(vec![e.key.clone(), e.value.clone()]),
-        }
+        take(e)
     }))
 }
 
