@@ -142,17 +142,33 @@ fn bytes_like(v: &Value) -> Option<Vec<u8>> {
 }
 
 fn need_bytes(v: &Value) -> PyResult<Vec<u8>> {
-    bytes_like(v).ok_or_else(|| {
-        PyErr::type_error(format!(
-            "a bytes-like object is required, not '{}'",
-            v.type_name()
-        ))
-    })
+    bytes_like(v).ok_or_else(|| not_bytes_like(v))
+}
+
+fn not_bytes_like(v: &Value) -> PyErr {
+    PyErr::type_error(format!("a bytes-like object is required, not '{}'", v.type_name()))
 }
 
 fn byte_value(vm: &mut Vm, v: &Value) -> PyResult<u8> {
-    let i = vm.index_of(v)?;
+    // A big int is out of range as any other (not an index-size overflow).
+    let i = match v {
+        Value::BigInt(_) => -1,
+        _ => vm.index_of(v)?,
+    };
     u8::try_from(i).map_err(|_| PyErr::value_error("byte must be in range(0, 256)"))
+}
+
+/// `needle in hay` for bytes and bytearray: a bytes-like substring or one byte
+/// as an int (0-255, `__index__` accepted), as CPython's `bytes.__contains__`.
+pub(crate) fn contains(vm: &mut Vm, hay: &[u8], needle: &Value) -> PyResult<bool> {
+    if let Some(sub) = bytes_like(needle) {
+        return Ok(find_sub(hay, &sub).is_some());
+    }
+    match needle {
+        Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => Ok(hay.contains(&byte_value(vm, needle)?)),
+        Value::Instance(i) if i.class.lookup("__index__").is_some() => Ok(hay.contains(&byte_value(vm, needle)?)),
+        _ => Err(not_bytes_like(needle)),
+    }
 }
 
 /// The needle of `find`/`count`/`index`: bytes-like or one byte as an int.

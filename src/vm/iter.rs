@@ -831,8 +831,12 @@ impl Vm {
                     needle.type_name()
                 ))),
             },
-            Value::Bytes(b) => bytes_contains(b, needle),
-            Value::ByteArray(b) => bytes_contains(&b.borrow(), needle),
+            Value::Bytes(b) => crate::builtins::bytes_methods::contains(self, b, needle),
+            Value::ByteArray(b) => {
+                // A copy: the needle's `__index__` may change the bytearray.
+                let hay = b.borrow().clone();
+                crate::builtins::bytes_methods::contains(self, &hay, needle)
+            }
             Value::List(_) | Value::Tuple(_) => {
                 // Compared natively while no item needs Python's `__eq__`; from the
                 // first one that does, on a copy (the callback may mutate the list).
@@ -1425,20 +1429,6 @@ fn step_simple(it: &mut NativeIter) -> Option<PyResult<Option<Value>>> {
         NativeIter::Exhausted => None,
         _ => return None,
     }))
-}
-
-/// `needle in hay` for bytes and bytearray: a byte value (0-255) or a
-/// bytes-like substring, with CPython's errors for the rest.
-fn bytes_contains(hay: &[u8], needle: &Value) -> PyResult<bool> {
-    let sub = |n: &[u8]| n.is_empty() || hay.windows(n.len()).any(|w| w == n);
-    match needle {
-        Value::Int(i) if (0..256).contains(i) => Ok(hay.contains(&(*i as u8))),
-        Value::Bool(b) => Ok(hay.contains(&(*b as u8))),
-        Value::Int(_) | Value::BigInt(_) => Err(PyErr::value_error("byte must be in range(0, 256)")),
-        Value::Bytes(n) => Ok(sub(n)),
-        Value::ByteArray(n) => Ok(sub(&n.borrow())),
-        _ => Err(PyErr::type_error(format!("a bytes-like object is required, not '{}'", needle.type_name()))),
-    }
 }
 
 fn is_simple_kind(it: &NativeIter) -> bool {

@@ -36,3 +36,18 @@ for c in [sl3, sl4, sl5, lambda: list(enumerate(iterable="ab"))]:
         print(c())
     except Exception as e:
         print(type(e).__name__, e)
+class I:
+    def __index__(self):
+        return 120
+class B(bytes):
+    pass
+print(I() in b"x", I() in bytearray(b"y"), B(b"x") in b"axb", b"" in bytearray())
+try:
+    print(object() in b"x")
+except TypeError as e:
+    print(e)
+for f in [lambda: b"x".find(2**70), lambda: b"x".count(-2**70), lambda: bytearray(b"x").append(2**70), lambda: bytearray(b"x").remove(2**70)]:
+    try:
+        f()
+    except Exception as e:
+        print(type(e).__name__, e)
