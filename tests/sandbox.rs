@@ -86,6 +86,14 @@ fn patching_dunders_is_refused() {
     assert_refused("class A:\n    def __init__(self): pass\ndelattr(A, '__init__')\nprint('ESCAPED')", "AttributeError");
     assert_refused("class A: pass\nA.__eq__ = lambda a, b: True\nprint('ESCAPED')", "AttributeError");
     assert_refused("X = type('X', (), {})\nprint('ESCAPED')", "TypeError");
+    // `object.__setattr__` / `__delattr__` exist (frozen classes use them) and keep
+    // the same rule as attribute syntax.
+    assert_refused("class A: pass\na = A()\nobject.__setattr__(a, '__class__', int)\nprint('ESCAPED')", "AttributeError");
+    assert_refused("class A: pass\nobject.__setattr__(A(), '__dict__', {})\nprint('ESCAPED')", "AttributeError");
+    assert_refused("class A:\n    def __setattr__(self, k, v): super().__setattr__(k, v)\nA().__init__ = 1\nprint('ESCAPED')", "AttributeError");
+    assert_refused("object.__delattr__(len, '__name__')\nobject.__delattr__(len, '__call__')\nprint('ESCAPED')", "AttributeError");
+    // `object.__new__` makes instances of user classes only.
+    assert_refused("object.__new__(type)\nprint('ESCAPED')", "TypeError");
 }
 
 #[test]

@@ -15,7 +15,12 @@ pub fn register(t: &Types) {
         ("__ne__", object_ne),
         ("__hash__", object_hash),
         ("__format__", object_format),
+        ("__setattr__", object_setattr),
+        ("__delattr__", object_delattr),
     ]);
+    // `object.__new__(cls)`: a static method, as in CPython (`super().__new__(cls)`).
+    let f = Builtin { name: "__new__".into(), func: object_dunder_new, bound: None, data: None, owner: Some(t.object.name.clone()) };
+    t.object.dict.borrow_mut().insert("__new__".into(), Value::StaticMethod(std::rc::Rc::new(Value::Builtin(std::rc::Rc::new(f)))));
     // The others wait until first used (see `defer_methods`).
     let base = &t.exc[ExcKind::BaseException.index()];
     defer_methods(base, &t.object, |m| {
@@ -118,8 +123,66 @@ fn prop_deleter(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     prop_with(args, 2, "deleter")
 }
 
-fn object_init(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+/// `object.__init__(self, *args)`: extra arguments are CPython's errors, unless a
+/// user `__new__` took them.
+fn object_init(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    if args.pos.len() > 1 || !args.kw.is_empty() {
+        if let Some(Value::Instance(i)) = args.pos.first() {
+            let own_init = i.class.lookup("__init__").is_some_and(|v| matches!(v, Value::Function(_)));
+            if own_init {
+                return Err(PyErr::type_error("object.__init__() takes exactly one argument (the instance to initialize)"));
+            }
+            if crate::vm::user_new(&i.class).is_none() && !i.class.is_exception && i.class.tag == TypeTag::Object {
+                return Err(PyErr::type_error(format!("{}() takes no arguments", i.class.name)));
+            }
+        }
+    }
     Ok(Value::None)
+}
+
+/// `object.__new__(cls, *args)`: a new instance of `cls` (for a subclass of a
+/// builtin type, wrapping that type's value made from `args`), with CPython's
+/// refusal of arguments that neither `__new__` nor `__init__` takes.
+fn object_dunder_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let mut pos = args.pos.into_iter();
+    let cls = match pos.next() {
+        Some(Value::Class(c)) => c,
+        Some(other) => {
+            return Err(PyErr::type_error(format!("object.__new__(X): X is not a type object ({})", other.type_name())));
+        }
+        None => return Err(PyErr::type_error("object.__new__(): not enough arguments")),
+    };
+    let rest = Args { pos: pos.collect(), kw: args.kw };
+    vm.new_instance(&cls, rest)
+}
+
+fn object_setattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [obj, name, v] = args.exact("__setattr__")?;
+    let name = attr_name(&name)?;
+    vm.check_user_attr_write(&obj, &name)?;
+    match &obj {
+        Value::Instance(i) => vm.object_setattr(&obj, i, &name, v)?,
+        _ => vm.setattr(&obj, &name, v)?,
+    }
+    Ok(Value::None)
+}
+
+fn object_delattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [obj, name] = args.exact("__delattr__")?;
+    let name = attr_name(&name)?;
+    vm.check_user_attr_write(&obj, &name)?;
+    match &obj {
+        Value::Instance(i) => vm.object_delattr(&obj, i, &name)?,
+        _ => vm.delattr(&obj, &name)?,
+    }
+    Ok(Value::None)
+}
+
+fn attr_name(v: &Value) -> PyResult<std::rc::Rc<str>> {
+    match v {
+        Value::Str(s) => Ok(s.as_str().into()),
+        other => Err(PyErr::type_error(format!("attribute name must be string, not '{}'", other.type_name()))),
+    }
 }
 
 fn object_repr(vm: &mut Vm, args: Args) -> PyResult<Value> {
@@ -162,6 +225,10 @@ fn object_format(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn exception_init(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    if !args.kw.is_empty() {
+        let name = args.pos.first().map(|v| v.type_name()).unwrap_or_default();
+        return Err(PyErr::type_error(format!("{name}() takes no keyword arguments")));
+    }
     let mut pos = args.pos.into_iter();
     let this = pos.next().unwrap_or(Value::None);
     if let Value::Instance(i) = &this {

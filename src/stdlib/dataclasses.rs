@@ -65,7 +65,6 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
     let field_cls = make_class(vm, "Field", "dataclasses", vec![], fattrs)?;
     let missing_cls = make_class(vm, "_MISSING_TYPE", "dataclasses", vec![], methods(&[("__repr__", missing_repr)], "_MISSING_TYPE"))?;
     let frozen = exc_class(vm, "FrozenInstanceError", "dataclasses", ExcKind::AttributeError)?;
-    ensure_object_setattr(vm);
     let mut attrs = Attrs::default();
     for (n, f) in [
         ("dataclass", dataclass as NativeFn),
@@ -82,46 +81,6 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
     attrs.insert("MISSING".into(), new_native(&missing_cls, Missing));
     attrs.insert("FrozenInstanceError".into(), Value::Class(frozen));
     Ok(super::helpers_c::module("dataclasses", attrs))
-}
-
-/// `object.__setattr__(self, name, value)`, which frozen dataclasses' `__post_init__`
-/// uses; registered on `object` when the builtins do not have it yet.
-fn ensure_object_setattr(vm: &mut Vm) {
-    let obj = vm.types.object.clone();
-    let mut d = obj.dict.borrow_mut();
-    for (n, f) in [("__setattr__", object_setattr as NativeFn), ("__delattr__", object_delattr)] {
-        if !d.contains_key(n) {
-            d.insert(
-                n.into(),
-                Value::Builtin(Rc::new(Builtin { name: n.into(), func: f, bound: None, data: None, owner: Some("object".into()) })),
-            );
-        }
-    }
-}
-
-fn object_setattr(_vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [obj, name, v] = args.exact("__setattr__")?;
-    let Value::Str(n) = &name else {
-        return Err(PyErr::type_error(format!("attribute name must be string, not '{}'", name.type_name())));
-    };
-    match &obj {
-        Value::Instance(i) => {
-            i.attrs.borrow_mut().insert(n.as_str().into(), v);
-            Ok(Value::None)
-        }
-        other => Err(PyErr::attribute_error(format!("'{}' object has no attribute '{}'", other.type_name(), n.as_str()))),
-    }
-}
-
-fn object_delattr(_vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [obj, name] = args.exact("__delattr__")?;
-    let Value::Str(n) = &name else {
-        return Err(PyErr::type_error(format!("attribute name must be string, not '{}'", name.type_name())));
-    };
-    match &obj {
-        Value::Instance(i) if i.attrs.borrow_mut().shift_remove(n.as_str()).is_some() => Ok(Value::None),
-        other => Err(PyErr::attribute_error(format!("'{}' object has no attribute '{}'", other.type_name(), n.as_str()))),
-    }
 }
 
 fn missing_repr(_vm: &mut Vm, args: Args) -> PyResult<Value> {

@@ -321,60 +321,14 @@ impl Vm {
     pub fn setattr(&mut self, obj: &Value, name: &str, v: Value) -> PyResult<()> {
         match obj {
             Value::Instance(inst) => {
-                let cls = inst.class.clone();
-                // Properties, descriptors and __setattr__ come only from user classes.
-                let user_attr = cls.mro_with_self().take_while(|c| c.is_user).find_map(|c| c.dict.borrow().get(name).cloned());
-                match user_attr {
-                    Some(Value::Property(p)) => {
-                        return match &p.fset {
-                            Some(s) => {
-                                let s = s.clone();
-                                self.call(&s, Args::new([obj.clone(), v]))?;
-                                Ok(())
-                            }
-                            None => Err(PyErr::attribute_error(format!(
-                                "property '{name}' of '{}' object has no setter",
-                                cls.name
-                            ))),
-                        };
-                    }
-                    Some(Value::Instance(d)) if d.class.is_user && d.class.lookup("__set__").is_some() => {
-                        let set = d.class.lookup("__set__").expect("checked just above");
-                        self.call(&set, Args::new([Value::Instance(d.clone()), obj.clone(), v]))?;
-                        return Ok(());
-                    }
-                    _ => {}
-                }
-                let user_setattr = cls.mro_with_self().take_while(|c| c.is_user).find_map(|c| c.dict.borrow().get("__setattr__").cloned());
+                // A `__setattr__` of the class takes every write (it may pass it on to
+                // `object.__setattr__`, which is `object_setattr` below).
+                let user_setattr = inst.class.mro_with_self().take_while(|c| c.is_user).find_map(|c| c.dict.borrow().get("__setattr__").cloned());
                 if let Some(sa) = user_setattr.filter(native_or_python_override) {
                     self.call(&sa, Args::new([obj.clone(), Value::str(name), v]))?;
                     return Ok(());
                 }
-                if let Some(e) = &inst.exc {
-                    match name {
-                        "__cause__" => {
-                            *e.cause.borrow_mut() = if v.is_none() { None } else { Some(v) };
-                            e.suppress_context.set(true);
-                            return Ok(());
-                        }
-                        "__context__" => {
-                            *e.context.borrow_mut() = if v.is_none() { None } else { Some(v) };
-                            return Ok(());
-                        }
-                        "__suppress_context__" => {
-                            e.suppress_context.set(self.truthy(&v)?);
-                            return Ok(());
-                        }
-                        "args" => {
-                            let items = self.collect(&v)?;
-                            *e.args.borrow_mut() = tuple_ref(items);
-                            return Ok(());
-                        }
-                        _ => {}
-                    }
-                }
-                inst.attrs.borrow_mut().insert(name.into(), v);
-                Ok(())
+                self.object_setattr(obj, inst, name, v)
             }
             Value::Class(cls) if cls.is_user => {
                 cls.dict.borrow_mut().insert(name.into(), v);
@@ -420,27 +374,88 @@ impl Vm {
         }
     }
 
+    /// `object.__setattr__`: a write to an instance past any `__setattr__` of its
+    /// class; properties and descriptors (only user classes define them) still apply.
+    pub fn object_setattr(&mut self, obj: &Value, inst: &Rc<Instance>, name: &str, v: Value) -> PyResult<()> {
+        let cls = inst.class.clone();
+        let user_attr = cls.mro_with_self().take_while(|c| c.is_user).find_map(|c| c.dict.borrow().get(name).cloned());
+        match user_attr {
+            Some(Value::Property(p)) => {
+                return match &p.fset {
+                    Some(s) => {
+                        let s = s.clone();
+                        self.call(&s, Args::new([obj.clone(), v]))?;
+                        Ok(())
+                    }
+                    None => Err(PyErr::attribute_error(format!(
+                        "property '{name}' of '{}' object has no setter",
+                        cls.name
+                    ))),
+                };
+            }
+            Some(Value::Instance(d)) if d.class.is_user && d.class.lookup("__set__").is_some() => {
+                let set = d.class.lookup("__set__").expect("checked just above");
+                self.call(&set, Args::new([Value::Instance(d.clone()), obj.clone(), v]))?;
+                return Ok(());
+            }
+            _ => {}
+        }
+        if let Some(e) = &inst.exc {
+            match name {
+                "__cause__" => {
+                    *e.cause.borrow_mut() = if v.is_none() { None } else { Some(v) };
+                    e.suppress_context.set(true);
+                    return Ok(());
+                }
+                "__context__" => {
+                    *e.context.borrow_mut() = if v.is_none() { None } else { Some(v) };
+                    return Ok(());
+                }
+                "__suppress_context__" => {
+                    e.suppress_context.set(self.truthy(&v)?);
+                    return Ok(());
+                }
+                "args" => {
+                    let items = self.collect(&v)?;
+                    *e.args.borrow_mut() = tuple_ref(items);
+                    return Ok(());
+                }
+                _ => {}
+            }
+        }
+        inst.attrs.borrow_mut().insert(name.into(), v);
+        Ok(())
+    }
+
+    /// `object.__delattr__`: a deletion past any `__delattr__` of the class.
+    pub fn object_delattr(&mut self, obj: &Value, inst: &Rc<Instance>, name: &str) -> PyResult<()> {
+        if let Some(Value::Property(p)) = inst.class.lookup(name) {
+            return match &p.fdel {
+                Some(d) => {
+                    let d = d.clone();
+                    self.call1(&d, obj.clone())?;
+                    Ok(())
+                }
+                None => Err(PyErr::attribute_error(format!(
+                    "property '{name}' of '{}' object has no deleter",
+                    inst.class.name
+                ))),
+            };
+        }
+        if inst.attrs.borrow_mut().shift_remove(name).is_none() {
+            return Err(PyErr::attribute_error(format!("'{}' object has no attribute '{name}'", inst.class.name)));
+        }
+        Ok(())
+    }
+
     pub fn delattr(&mut self, obj: &Value, name: &str) -> PyResult<()> {
         match obj {
             Value::Instance(inst) => {
-                if let Some(Value::Property(p)) = inst.class.lookup(name) {
-                    if let Some(d) = &p.fdel {
-                        let d = d.clone();
-                        self.call1(&d, obj.clone())?;
-                        return Ok(());
-                    }
-                }
                 if let Some(da) = inst.class.lookup("__delattr__").filter(|f| native_or_python_override(f)) {
                     self.call(&da, Args::new([obj.clone(), Value::str(name)]))?;
                     return Ok(());
                 }
-                if inst.attrs.borrow_mut().shift_remove(name).is_none() {
-                    return Err(PyErr::attribute_error(format!(
-                        "'{}' object has no attribute '{name}'",
-                        inst.class.name
-                    )));
-                }
-                Ok(())
+                self.object_delattr(obj, inst, name)
             }
             Value::Class(cls) if cls.is_user => {
                 if cls.dict.borrow_mut().shift_remove(name).is_none() {

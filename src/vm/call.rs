@@ -248,6 +248,7 @@ impl Vm {
                 return ctor(self, args);
             }
             if cls.is_exception {
+                args.no_kwargs(&cls.name)?;
                 let inst = Instance::new(cls.clone());
                 if let Some(e) = &inst.exc {
                     *e.args.borrow_mut() = tuple_ref(args.pos.to_vec());
@@ -257,11 +258,7 @@ impl Vm {
             return Err(PyErr::type_error(format!("cannot create '{}' instances", cls.name)));
         }
         // User class.
-        let obj = if let Some(new) = cls.lookup("__new__").filter(|v| matches!(v, Value::Function(_) | Value::StaticMethod(_))) {
-            let new = match new {
-                Value::StaticMethod(f) => (*f).clone(),
-                other => other,
-            };
+        let obj = if let Some(new) = user_new(cls) {
             let mut a = Args { pos: args.pos.clone(), kw: args.kw.clone() };
             a.pos.insert(0, Value::Class(cls.clone()));
             let obj = self.call(&new, a)?;
@@ -270,13 +267,7 @@ impl Vm {
             }
             obj
         } else {
-            let inst = Instance::new(cls.clone());
-            if let Some(e) = &inst.exc {
-                *e.args.borrow_mut() = tuple_ref(args.pos.to_vec());
-            }
-            let base = self.builtin_base_value(cls, &args)?;
-            *inst.base.borrow_mut() = base;
-            Value::Instance(Rc::new(inst))
+            self.blank_instance(cls, &args)?
         };
         match cls.lookup_with_owner("__init__") {
             Some((_, init @ Value::Function(_))) => {
@@ -293,12 +284,46 @@ impl Vm {
                 self.call(&init, a)?;
             }
             _ => {
-                if cls.lookup("__new__").is_none() && (!args.pos.is_empty() || !args.kw.is_empty()) && cls.tag == TypeTag::Object {
+                if user_new(cls).is_none() && (!args.pos.is_empty() || !args.kw.is_empty()) && cls.tag == TypeTag::Object {
                     return Err(PyErr::type_error(format!("{}() takes no arguments", cls.name)));
                 }
             }
         }
         Ok(obj)
+    }
+
+    /// A new instance of user class `cls` before `__init__`: exception arguments
+    /// recorded, and for a subclass of a builtin type the value it wraps.
+    fn blank_instance(&mut self, cls: &Rc<Class>, args: &Args) -> PyResult<Value> {
+        let inst = Instance::new(cls.clone());
+        if let Some(e) = &inst.exc {
+            *e.args.borrow_mut() = tuple_ref(args.pos.to_vec());
+        }
+        let base = self.builtin_base_value(cls, args)?;
+        *inst.base.borrow_mut() = base;
+        Ok(Value::Instance(Rc::new(inst)))
+    }
+
+    /// `object.__new__(cls, *args)`, as `super().__new__(cls, ...)` reaches it from a
+    /// user `__new__`. Arguments go to the builtin base's constructor when there is
+    /// one; for plain classes CPython refuses them unless only `__init__` is
+    /// overridden.
+    pub fn new_instance(&mut self, cls: &Rc<Class>, args: Args) -> PyResult<Value> {
+        if !cls.is_user {
+            if cls.tag == TypeTag::Object && cls.name.as_ref() == "object" {
+                return self.instantiate(cls, args);
+            }
+            return Err(PyErr::type_error(format!("object.__new__({0}) is not safe, use {0}.__new__()", cls.name)));
+        }
+        if cls.tag == TypeTag::Object && !cls.is_exception && !args.is_empty() {
+            if user_new(cls).is_some() {
+                return Err(PyErr::type_error("object.__new__() takes exactly one argument (the type to instantiate)"));
+            }
+            if !cls.lookup("__init__").is_some_and(|v| matches!(v, Value::Function(_))) {
+                return Err(PyErr::type_error(format!("{}() takes no arguments", cls.name)));
+            }
+        }
+        self.blank_instance(cls, &args)
     }
 
     /// For subclasses of builtin types: the builtin value the instance wraps.
@@ -611,5 +636,15 @@ fn c3_mro(bases: &[Rc<Class>]) -> Option<Vec<Rc<Class>>> {
             }
         }
         out.push(c);
+    }
+}
+
+/// The `__new__` a user class defines (itself or through a user base), as the
+/// function to call with the class first; `object.__new__` does not count.
+pub(crate) fn user_new(cls: &Rc<Class>) -> Option<Value> {
+    match cls.lookup("__new__")? {
+        f @ Value::Function(_) => Some(f),
+        Value::StaticMethod(f) if !matches!(&*f, Value::Builtin(b) if b.owner.as_deref() == Some("object")) => Some((*f).clone()),
+        _ => None,
     }
 }

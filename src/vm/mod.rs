@@ -7,6 +7,7 @@
 
 mod attr;
 mod call;
+pub(crate) use call::user_new;
 mod exc;
 mod frame;
 mod interp;
