@@ -133,7 +133,7 @@ fn make(kind: Kind, data: Vec<u8>) -> Value {
 }
 
 /// A bytes-like argument (bytes or bytearray).
-fn bytes_like(v: &Value) -> Option<Vec<u8>> {
+pub(crate) fn bytes_like(v: &Value) -> Option<Vec<u8>> {
     match unwrap_base(v) {
         Value::Bytes(b) => Some(b.to_vec()),
         Value::ByteArray(b) => Some(b.borrow().clone()),

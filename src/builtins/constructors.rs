@@ -120,8 +120,13 @@ fn parse_int_value(s: &str, base: u32) -> PyResult<Value> {
 }
 
 fn int_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [x, base] = args.bind("int", ["x", "base"], 1, 0)?;
-    let Some(x) = x else { return Ok(Value::Int(0)) };
+    let [x, base] = args.bind_c("int", ["x", "base"], 1, 0)?;
+    let Some(x) = x else {
+        return match base {
+            Some(_) => Err(PyErr::type_error("int() missing string argument")),
+            None => Ok(Value::Int(0)),
+        };
+    };
     let base = match base {
         Some(b) => Some(vm.index_of(&b)? as u32),
         None => None,
@@ -176,7 +181,7 @@ fn float_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn str_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [x, encoding, errors] = args.bind("str", ["object", "encoding", "errors"], 0, 0)?;
+    let [x, encoding, errors] = args.bind_c("str", ["object", "encoding", "errors"], 0, 0)?;
     match (x, encoding.is_some() || errors.is_some()) {
         (None, _) => Ok(Value::str("")),
         (Some(x), true) => {
@@ -233,7 +238,7 @@ pub fn bytes_from(vm: &mut Vm, x: &Value) -> PyResult<Vec<u8>> {
 }
 
 fn bytes_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [x, encoding, errors] = args.bind("bytes", ["source", "encoding", "errors"], 0, 0)?;
+    let [x, encoding, errors] = args.bind_c("bytes", ["source", "encoding", "errors"], 0, 0)?;
     match (x, encoding) {
         (None, _) => Ok(Value::bytes([])),
         (Some(Value::Str(s)), Some(e)) => Ok(Value::bytes(encode_source(&s, Some(e), errors, "bytes")?)),
@@ -242,7 +247,7 @@ fn bytes_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn bytearray_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [x, encoding, errors] = args.bind("bytearray", ["source", "encoding", "errors"], 0, 0)?;
+    let [x, encoding, errors] = args.bind_c("bytearray", ["source", "encoding", "errors"], 0, 0)?;
     let data = match (x, encoding) {
         (None, _) => Vec::new(),
         (Some(Value::Str(s)), Some(e)) => encode_source(&s, Some(e), errors, "bytearray")?,
@@ -385,6 +390,7 @@ fn slice_new(_vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 fn type_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
     match args.pos.len() {
+        1 if !args.kw.is_empty() => Err(PyErr::type_error("type() takes no keyword arguments")),
         1 => Ok(Value::Class(vm.type_of(&args.pos[0]))),
         // Building classes at run time from a namespace dict is refused: it is how
         // sandbox escapes assemble objects with chosen dunders.
@@ -394,7 +400,7 @@ fn type_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn property_new(_vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [fget, fset, fdel, doc] = args.bind("property", ["fget", "fset", "fdel", "doc"], 0, 0)?;
+    let [fget, fset, fdel, doc] = args.bind_c("property", ["fget", "fset", "fdel", "doc"], 0, 0)?;
     let some = |v: Option<Value>| v.filter(|x| !x.is_none());
     Ok(Value::Property(Rc::new(Property { fget: some(fget), fset: some(fset), fdel: some(fdel), doc: some(doc) })))
 }
@@ -410,6 +416,7 @@ fn classmethod_new(_vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn super_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    args.no_kwargs("super")?;
     let p: Vec<Value> = args.pos.into_iter().collect();
     match p.as_slice() {
         [Value::Class(c), obj] => {

@@ -345,9 +345,9 @@ fn view_iter(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let (d, kind, _) = view_self(&mut args, "__iter__")?;
     let len = d.borrow().len();
     let it = match kind {
-        ViewKind::Keys => NativeIter::DictKeys { dict: d, index: 0, len },
-        ViewKind::Values => NativeIter::DictValues { dict: d, index: 0, len },
-        ViewKind::Items => NativeIter::DictItems { dict: d, index: 0, len },
+        ViewKind::Keys => NativeIter::DictKeys { dict: d, index: 0, len, left: len },
+        ViewKind::Values => NativeIter::DictValues { dict: d, index: 0, len, left: len },
+        ViewKind::Items => NativeIter::DictItems { dict: d, index: 0, len, left: len },
     };
     Ok(Value::Iterator(Rc::new(RefCell::new(it))))
 }

@@ -250,7 +250,7 @@ fn enumerate(vm: &mut Vm, args: Args) -> PyResult<Value> {
     if args.pos.is_empty() && !args.kw.iter().any(|(k, _)| &**k == "iterable") {
         return Err(PyErr::type_error("enumerate() missing required argument 'iterable'"));
     }
-    let [it, start] = args.bind("enumerate", ["iterable", "start"], 0, 1)?;
+    let [it, start] = args.bind_c("enumerate", ["iterable", "start"], 0, 1)?;
     let it = vm.iter(&it.unwrap_or(Value::None))?;
     let count = match start {
         Some(s @ (Value::Int(_) | Value::BigInt(_))) => s,
@@ -300,8 +300,11 @@ fn attr_name(v: &Value, fname: &str) -> PyResult<Rc<str>> {
 }
 
 fn getattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    if args.pos.len() < 2 || args.pos.len() > 3 {
-        return Err(PyErr::type_error(format!("getattr expected at least 2 arguments, got {}", args.pos.len())));
+    args.no_kwargs("getattr")?;
+    match args.pos.len() {
+        0 | 1 => return Err(PyErr::type_error(format!("getattr expected at least 2 arguments, got {}", args.pos.len()))),
+        n @ 4.. => return Err(PyErr::type_error(format!("getattr expected at most 3 arguments, got {n}"))),
+        _ => {}
     }
     let name = attr_name(&args.pos[1], "getattr")?;
     match vm.getattr(&args.pos[0], &name) {
@@ -491,7 +494,7 @@ fn min(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn pow(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [base, exp, m] = args.bind("pow", ["base", "exp", "mod"], 0, 2)?;
+    let [base, exp, m] = args.bind_c("pow", ["base", "exp", "mod"], 0, 2)?;
     let (base, exp) = (base.unwrap_or(Value::None), exp.unwrap_or(Value::None));
     match m {
         None | Some(Value::None) => vm.binary_op(&base, &exp, crate::syntax::ast::BinOp::Pow),
@@ -612,7 +615,7 @@ fn reversed(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn round(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [v, nd] = args.bind("round", ["number", "ndigits"], 0, 1)?;
+    let [v, nd] = args.bind_c("round", ["number", "ndigits"], 0, 1)?;
     let v = v.unwrap_or(Value::None);
     let nd = nd.filter(|n| !n.is_none());
     match &v {
@@ -863,25 +866,26 @@ fn merge_sort(
 }
 
 fn sorted(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    // In CPython's order: the count, the list, then `list.sort`'s keywords.
+    if args.pos.len() != 1 {
+        return Err(PyErr::type_error(format!("sorted expected 1 argument, got {}", args.pos.len())));
+    }
+    let mut items = vm.collect(&args.pos[0])?;
     let mut key = None;
     let mut reverse = false;
     for (k, v) in &args.kw {
         match &**k {
             "key" => key = Some(v.clone()).filter(|v| !v.is_none()),
             "reverse" => reverse = vm.truthy(v)?,
-            _ => return Err(PyErr::type_error(format!("sorted() got an unexpected keyword argument '{k}'"))),
+            _ => return Err(PyErr::type_error(format!("'{k}' is an invalid keyword argument for sort()"))),
         }
     }
-    if args.pos.len() != 1 {
-        return Err(PyErr::type_error(format!("sorted expected 1 argument, got {}", args.pos.len())));
-    }
-    let mut items = vm.collect(&args.pos[0])?;
     sort_values(vm, &mut items, key.as_ref(), reverse)?;
     Ok(Value::list(items))
 }
 
 fn sum(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [it, start] = args.bind("sum", ["iterable", "start"], 1, 1)?;
+    let [it, start] = args.bind_c("sum", ["iterable", "start"], 1, 1)?;
     let mut acc = start.unwrap_or(Value::Int(0));
     if let Value::Str(_) = acc {
         return Err(PyErr::type_error("sum() can't sum strings [use ''.join(seq) instead]"));
@@ -927,7 +931,7 @@ fn zip(vm: &mut Vm, args: Args) -> PyResult<Value> {
     for (k, v) in &args.kw {
         match &**k {
             "strict" => strict = vm.truthy(v)?,
-            _ => return Err(PyErr::type_error(format!("zip() got an unexpected keyword argument '{k}'"))),
+            _ => return Err(PyErr::type_error(format!("'{k}' is an invalid keyword argument for zip()"))),
         }
     }
     let mut iters = Vec::new();

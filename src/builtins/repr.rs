@@ -365,7 +365,21 @@ impl Vm {
     /// `fmt % args`.
     pub fn percent_format(&mut self, fmt: &Value, args: &Value) -> PyResult<String> {
         let Value::Str(f) = fmt else { return Err(PyErr::type_error("format requires a str")) };
-        let pieces = percent::parse_percent(f.as_str());
+        self.percent_core(f.as_str(), args, false)
+    }
+
+    /// `bytes % args` (and bytearray): the same machine over the format read as
+    /// Latin-1, one char per byte, so widths and precisions count bytes; `%s`/`%b`
+    /// take bytes-like objects, `%r`/`%a` give `ascii()`, `%c` one byte.
+    pub fn percent_format_bytes(&mut self, fmt: &[u8], args: &Value) -> PyResult<Vec<u8>> {
+        let text: String = fmt.iter().map(|&b| b as char).collect();
+        let out = self.percent_core(&text, args, true)?;
+        Ok(out.chars().map(|c| c as u32 as u8).collect())
+    }
+
+    fn percent_core(&mut self, f: &str, args: &Value, bytes: bool) -> PyResult<String> {
+        let latin1 = |b: &[u8]| -> String { b.iter().map(|&x| x as char).collect() };
+        let pieces = percent::parse_percent(f);
         let mapping = match args {
             Value::Dict(_) => true,
             Value::Instance(_) => self.is_mapping(args),
@@ -394,7 +408,8 @@ impl Vm {
                         if !mapping {
                             return Err(PyErr::type_error(percent::FORMAT_REQUIRES_MAPPING));
                         }
-                        self.getitem(args, &Value::string(k))?;
+                        let key = if bytes { Value::bytes(k.chars().map(|c| c as u32 as u8).collect::<Vec<u8>>()) } else { Value::string(k) };
+                        self.getitem(args, &key)?;
                     }
                     for _ in 0..stars {
                         take(self, &mut next)?;
@@ -428,7 +443,8 @@ impl Vm {
                                 return Err(PyErr::type_error(percent::FORMAT_REQUIRES_MAPPING));
                             }
                             used_mapping = true;
-                            self.getitem(args, &Value::str(k))?
+                            let key = if bytes { Value::bytes(k.chars().map(|c| c as u32 as u8).collect::<Vec<u8>>()) } else { Value::str(k) };
+                            self.getitem(args, &key)?
                         }
                         None => {
                             if mapping && !is_tuple {
@@ -444,7 +460,9 @@ impl Vm {
                             }
                         }
                     };
-                    percent::check_conversion(&spec).map_err(PyErr::value_error)?;
+                    if !(bytes && spec.conv == 'b') {
+                        percent::check_conversion(&spec).map_err(PyErr::value_error)?;
+                    }
                     // An int or float subclass (IntEnum, IntFlag members) formats as its value.
                     let num = match &arg {
                         Value::Instance(i) => i
@@ -456,6 +474,32 @@ impl Vm {
                     };
                     let num = num.as_ref().unwrap_or(&arg);
                     let s = match spec.conv {
+                        's' | 'b' if bytes => {
+                            let b = match super::bytes_methods::bytes_like(&arg) {
+                                Some(b) => b,
+                                None => {
+                                    return Err(PyErr::type_error(format!(
+                                        "%b requires a bytes-like object, or an object that implements __bytes__, not '{}'",
+                                        arg.type_name()
+                                    )))
+                                }
+                            };
+                            percent::percent_str(&latin1(&b), &spec).map_err(fmt_err)?
+                        }
+                        'r' | 'a' if bytes => {
+                            let s = self.ascii(&arg)?;
+                            percent::percent_str(&s, &spec).map_err(fmt_err)?
+                        }
+                        'c' if bytes => {
+                            let byte = match &arg {
+                                Value::Bytes(b) if b.len() == 1 => b[0],
+                                Value::ByteArray(b) if b.borrow().len() == 1 => b.borrow()[0],
+                                Value::Int(i) => u8::try_from(*i).map_err(|_| PyErr::overflow("%c arg not in range(256)"))?,
+                                Value::BigInt(_) => return Err(PyErr::overflow("%c arg not in range(256)")),
+                                _ => return Err(PyErr::type_error("%c requires an integer in range(256) or a single byte")),
+                            };
+                            percent::percent_str(&latin1(&[byte]), &spec).map_err(fmt_err)?
+                        }
                         's' => {
                             let s = self.str(&arg)?;
                             percent::percent_str(&s, &spec).map_err(fmt_err)?
@@ -509,7 +553,11 @@ impl Vm {
             }
         }
         if next < items.len() && !used_mapping && !(mapping && !is_tuple) {
-            return Err(PyErr::type_error(percent::NOT_ALL_CONVERTED));
+            return Err(PyErr::type_error(if bytes {
+                "not all arguments converted during bytes formatting"
+            } else {
+                percent::NOT_ALL_CONVERTED
+            }));
         }
         let _ = Rc::<str>::from("");
         Ok(out)

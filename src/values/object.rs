@@ -48,7 +48,9 @@ impl Args {
     ///
     /// `names` lists every parameter in order; the first `posonly` of them are
     /// positional-only, the rest may also be passed by keyword; the first `required`
-    /// must be given. Returns one slot per name.
+    /// must be given. Returns one slot per name. Unknown keywords are worded as for
+    /// a Python function (`f() got an unexpected keyword argument 'k'`), which is
+    /// what CPython's stdlib modules written in Python say; see `bind_c`.
     pub fn bind<const N: usize>(
         self,
         fname: &str,
@@ -56,8 +58,43 @@ impl Args {
         posonly: usize,
         required: usize,
     ) -> PyResult<[Option<Value>; N]> {
+        self.bind_as(fname, names, posonly, required, false)
+    }
+
+    /// `bind` for what CPython implements in C with Argument Clinic (`int`, `str`,
+    /// `round`, `sum`...): `'k' is an invalid keyword argument for f()`, and more
+    /// arguments in all than parameters is `f() takes at most N arguments (M given)`.
+    pub fn bind_c<const N: usize>(
+        self,
+        fname: &str,
+        names: [&str; N],
+        posonly: usize,
+        required: usize,
+    ) -> PyResult<[Option<Value>; N]> {
+        self.bind_as(fname, names, posonly, required, true)
+    }
+
+    fn bind_as<const N: usize>(
+        self,
+        fname: &str,
+        names: [&str; N],
+        posonly: usize,
+        required: usize,
+        clinic: bool,
+    ) -> PyResult<[Option<Value>; N]> {
         let mut out: [Option<Value>; N] = std::array::from_fn(|_| None);
         let npos = self.pos.len();
+        if posonly >= N && (npos > N || npos < required) {
+            // No keywords taken: CPython checks the count alone (`_PyArg_CheckPositional`).
+            return Err(positional_count(fname, N, required, npos));
+        }
+        if clinic && npos + self.kw.len() > N {
+            return Err(PyErr::type_error(format!(
+                "{fname}() takes at most {N} argument{} ({} given)",
+                if N == 1 { "" } else { "s" },
+                npos + self.kw.len()
+            )));
+        }
         if npos > N {
             return Err(too_many_positional(fname, N, required, npos));
         }
@@ -78,6 +115,7 @@ impl Args {
                     }
                     out[i] = Some(v);
                 }
+                _ if clinic => return Err(PyErr::type_error(format!("'{k}' is an invalid keyword argument for {fname}()"))),
                 _ => {
                     return Err(PyErr::type_error(format!(
                         "{fname}() got an unexpected keyword argument '{k}'"
@@ -87,6 +125,12 @@ impl Args {
         }
         for (i, slot) in out.iter().enumerate().take(required) {
             if slot.is_none() {
+                if i < posonly && clinic {
+                    return Err(PyErr::type_error(format!(
+                        "{fname}() takes at least {required} positional argument{} ({npos} given)",
+                        if required == 1 { "" } else { "s" }
+                    )));
+                }
                 if i < posonly || posonly >= N {
                     return Err(too_few_positional(fname, N, required, npos));
                 }
@@ -129,6 +173,19 @@ impl Args {
     }
 }
 
+/// `_PyArg_CheckPositional`'s wording: `format expected at most 2 arguments, got 3`.
+#[cold]
+fn positional_count(fname: &str, max: usize, min: usize, given: usize) -> PyErr {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    PyErr::type_error(if min == max {
+        format!("{fname} expected {max} argument{}, got {given}", plural(max))
+    } else if given > max {
+        format!("{fname} expected at most {max} argument{}, got {given}", plural(max))
+    } else {
+        format!("{fname} expected at least {min} argument{}, got {given}", plural(min))
+    })
+}
+
 #[cold]
 fn too_many_positional(fname: &str, max: usize, min: usize, given: usize) -> PyErr {
     if min == max {
@@ -137,7 +194,7 @@ fn too_many_positional(fname: &str, max: usize, min: usize, given: usize) -> PyE
             if max == 1 { "" } else { "s" }
         ))
     } else {
-        PyErr::type_error(format!("{fname}() takes at most {max} arguments ({given} given)"))
+        PyErr::type_error(format!("{fname}() takes at most {max} argument{} ({given} given)", if max == 1 { "" } else { "s" }))
     }
 }
 
@@ -516,10 +573,11 @@ pub enum NativeIter {
     Seq { seq: Value, index: usize },
     Str { s: Rc<super::PyStr>, byte: usize },
     Range { next: i64, stop: i64, step: i64 },
-    /// Dict views iterate over a snapshot index with a size check, as CPython.
-    DictKeys { dict: Rc<RefCell<super::PyDict>>, index: usize, len: usize },
-    DictValues { dict: Rc<RefCell<super::PyDict>>, index: usize, len: usize },
-    DictItems { dict: Rc<RefCell<super::PyDict>>, index: usize, len: usize },
+    /// Dict views iterate over an entry index with CPython's checks: `len` is the
+    /// size when the iterator was made, `left` how many entries it may still yield.
+    DictKeys { dict: Rc<RefCell<super::PyDict>>, index: usize, len: usize, left: usize },
+    DictValues { dict: Rc<RefCell<super::PyDict>>, index: usize, len: usize, left: usize },
+    DictItems { dict: Rc<RefCell<super::PyDict>>, index: usize, len: usize, left: usize },
     Set { items: Rc<[Value]>, index: usize, set: Option<Rc<RefCell<super::PySet>>>, len: usize },
     Reversed { seq: Value, index: usize },
     Enumerate { inner: Value, count: Value },

@@ -20,7 +20,10 @@ impl Vm {
             }
             Value::Str(s) => NativeIter::Str { s: s.clone(), byte: 0 },
             Value::Range(r) => NativeIter::Range { next: r.start, stop: r.stop, step: r.step },
-            Value::Dict(d) => NativeIter::DictKeys { dict: d.clone(), index: 0, len: d.borrow().len() },
+            Value::Dict(d) => {
+                let len = d.borrow().len();
+                NativeIter::DictKeys { dict: d.clone(), index: 0, len, left: len }
+            }
             Value::Set(s) => {
                 let items: Rc<[Value]> = s.borrow().snapshot().into();
                 NativeIter::Set { len: items.len(), items, index: 0, set: Some(s.clone()) }
@@ -155,8 +158,8 @@ impl Vm {
                     Err(e) => Err(e),
                 })
             }
-            NativeIter::DictItems { dict, index, len } if n == 2 => Some(
-                dict_advance(dict, index, len, |e| {
+            NativeIter::DictItems { dict, index, len, left } if n == 2 => Some(
+                dict_advance(dict, index, len, left, |e| {
                     stack.push(e.value.clone());
                     stack.push(e.key.clone());
                 })
@@ -467,7 +470,9 @@ impl Vm {
         let i = match key {
             Value::Int(i) => *i,
             Value::Bool(b) => *b as i64,
-            Value::BigInt(_) => return Err(PyErr::index_error(format!("cannot fit 'int' into an index-sized integer"))),
+            // A range's items are machine integers, so any big index is outside it.
+            Value::BigInt(_) if what == "range object" => return Err(PyErr::index_error("range object index out of range")),
+            Value::BigInt(_) => return Err(PyErr::index_error("cannot fit 'int' into an index-sized integer")),
             Value::Instance(_) => self.index_of(key)?,
             _ => {
                 // `what` names the IndexError; the TypeError names the type as CPython does.
@@ -1346,21 +1351,23 @@ impl Vm {
     }
 }
 
-fn dict_step(dict: &Rc<RefCell<PyDict>>, index: &mut usize, len: &mut usize, kind: u8) -> PyResult<Option<Value>> {
-    dict_advance(dict, index, len, |e| match kind {
+fn dict_step(dict: &Rc<RefCell<PyDict>>, index: &mut usize, len: &mut usize, left: &mut usize, kind: u8) -> PyResult<Option<Value>> {
+    dict_advance(dict, index, len, left, |e| match kind {
         0 => e.key.clone(),
         1 => e.value.clone(),
         _ => Value::tuple(vec![e.key.clone(), e.value.clone()]),
     })
 }
 
-/// One step of a dict iterator: `take` of the next entry, or CPython's error when
-/// the dict changed size since the iterator was made (then it stays broken).
+/// One step of a dict iterator: `take` of the next entry, or CPython's errors when
+/// the dict changed size since the iterator was made, or kept its size but has more
+/// entries ahead than it had (keys deleted and others added); then it stays broken.
 #[inline(always)]
 fn dict_advance<R>(
     dict: &Rc<RefCell<PyDict>>,
     index: &mut usize,
     len: &mut usize,
+    left: &mut usize,
     take: impl FnOnce(&crate::values::dict::Entry) -> R,
 ) -> PyResult<Option<R>> {
     let d = dict.borrow();
@@ -1368,10 +1375,18 @@ fn dict_advance<R>(
         *len = usize::MAX;
         return Err(PyErr::runtime_error("dictionary changed size during iteration"));
     }
-    Ok(d.next_from(*index).map(|(pos, e)| {
-        *index = pos + 1;
-        take(e)
-    }))
+    match d.next_from(*index) {
+        None => Ok(None),
+        Some(_) if *left == 0 => {
+            *len = usize::MAX;
+            Err(PyErr::runtime_error("dictionary keys changed during iteration"))
+        }
+        Some((pos, e)) => {
+            *index = pos + 1;
+            *left -= 1;
+            Ok(Some(take(e)))
+        }
+    }
 }
 
 /// One step of an iterator over a built-in container (list, tuple, str, bytes,
@@ -1413,9 +1428,9 @@ fn step_simple(it: &mut NativeIter) -> Option<PyResult<Option<Value>>> {
                 None => None,
             }
         }
-        NativeIter::DictKeys { dict, index, len } => return Some(dict_step(dict, index, len, 0)),
-        NativeIter::DictValues { dict, index, len } => return Some(dict_step(dict, index, len, 1)),
-        NativeIter::DictItems { dict, index, len } => return Some(dict_step(dict, index, len, 2)),
+        NativeIter::DictKeys { dict, index, len, left } => return Some(dict_step(dict, index, len, left, 0)),
+        NativeIter::DictValues { dict, index, len, left } => return Some(dict_step(dict, index, len, left, 1)),
+        NativeIter::DictItems { dict, index, len, left } => return Some(dict_step(dict, index, len, left, 2)),
         NativeIter::Set { items, index, set, len } => {
             if let Some(s) = set {
                 if s.borrow().len() != *len {

@@ -159,9 +159,8 @@ impl Vm {
                 if !matches!(b, Value::Int(_) | Value::Bool(_) | Value::BigInt(_) | Value::Instance(_)) {
                     return Err(PyErr::type_error(format!("can't multiply sequence by non-int of type '{}'", b.type_name())));
                 }
-                let n = self.index_of(&b)?;
+                let n = self.repeat_count(&b)? as usize;
                 let cur = l.borrow().clone();
-                let n = n.max(0) as usize;
                 self.check_alloc((cur.len() as u128) * (n as u128) * 16)?;
                 let mut out = Vec::with_capacity(cur.len() * n);
                 for _ in 0..n {
@@ -174,6 +173,22 @@ impl Vm {
                 if matches!(b, Value::Set(_) | Value::FrozenSet(_)) =>
             {
                 crate::builtins::set_methods::set_inplace(self, s, &b, op)?;
+                return Ok(a);
+            }
+            (Value::ByteArray(x), BinOp::Add) if matches!(b, Value::Bytes(_) | Value::ByteArray(_)) => {
+                let y = bytes_of(&b);
+                self.check_alloc(x.borrow().len() as u128 + y.len() as u128)?;
+                x.borrow_mut().extend_from_slice(&y);
+                return Ok(a);
+            }
+            (Value::ByteArray(x), BinOp::Mult) if is_int(&b) => {
+                let n = self.repeat_count(&b)?;
+                let cur = x.borrow().clone();
+                if cur.len() as u128 * n > i64::MAX as u128 {
+                    return Err(PyErr::new(ExcKind::OverflowError, "repeated bytes are too long"));
+                }
+                self.check_alloc(cur.len() as u128 * n)?;
+                *x.borrow_mut() = cur.repeat(n as usize);
                 return Ok(a);
             }
             (Value::Dict(d), BinOp::BitOr) => {
@@ -234,19 +249,42 @@ impl Vm {
                 Value::string(s)
             }
             (Str(x), _, BinOp::Mult) if is_int(b) => {
-                let n = self.index_of(b)?.max(0) as u128;
+                let n = self.repeat_count(b)?;
+                if x.as_str().len() as u128 * n > i64::MAX as u128 {
+                    return Err(PyErr::new(ExcKind::OverflowError, "repeated string is too long"));
+                }
                 self.check_alloc(x.as_str().len() as u128 * n)?;
                 Value::string(x.as_str().repeat(n as usize))
             }
             (_, Str(_), BinOp::Mult) if is_int(a) => return self.builtin_binary(b, a, op),
             (Str(_), _, BinOp::Mod) => Value::string(self.percent_format(a, b)?),
-            (Bytes(x), Bytes(y), BinOp::Add) => {
-                let mut v = x.to_vec();
-                v.extend_from_slice(y);
-                Value::bytes(v)
+            (Bytes(_) | ByteArray(_), Bytes(_) | ByteArray(_), BinOp::Add) => {
+                let (x, y) = (bytes_of(a), bytes_of(b));
+                self.check_alloc(x.len() as u128 + y.len() as u128)?;
+                let mut v = Vec::with_capacity(x.len() + y.len());
+                v.extend_from_slice(&x);
+                v.extend_from_slice(&y);
+                same_bytes_kind(a, v)
+            }
+            (ByteArray(x), _, BinOp::Mult) if is_int(b) => {
+                let n = self.repeat_count(b)?;
+                let x = x.borrow().clone();
+                if x.len() as u128 * n > i64::MAX as u128 {
+                    return Err(PyErr::new(ExcKind::OverflowError, "repeated bytes are too long"));
+                }
+                self.check_alloc(x.len() as u128 * n)?;
+                Value::ByteArray(Rc::new(RefCell::new(x.repeat(n as usize))))
+            }
+            (Bytes(x), _, BinOp::Mod) => Value::bytes(self.percent_format_bytes(x, b)?),
+            (ByteArray(x), _, BinOp::Mod) => {
+                let f = x.borrow().clone();
+                Value::ByteArray(Rc::new(RefCell::new(self.percent_format_bytes(&f, b)?)))
             }
             (Bytes(x), _, BinOp::Mult) if is_int(b) => {
-                let n = self.index_of(b)?.max(0) as u128;
+                let n = self.repeat_count(b)?;
+                if x.len() as u128 * n > i64::MAX as u128 {
+                    return Err(PyErr::new(ExcKind::OverflowError, "repeated bytes are too long"));
+                }
                 self.check_alloc(x.len() as u128 * n)?;
                 Value::bytes(x.repeat(n as usize))
             }
@@ -256,7 +294,7 @@ impl Vm {
                 Value::list(v)
             }
             (List(x), _, BinOp::Mult) if is_int(b) => {
-                let n = self.index_of(b)?.max(0) as u128;
+                let n = self.repeat_count(b)?;
                 let x = x.borrow();
                 self.check_alloc(x.len() as u128 * n * 16)?;
                 let mut v = Vec::with_capacity(x.len() * n as usize);
@@ -271,7 +309,7 @@ impl Vm {
                 Value::tuple(v)
             }
             (Tuple(x), _, BinOp::Mult) if is_int(b) => {
-                let n = self.index_of(b)?.max(0) as u128;
+                let n = self.repeat_count(b)?;
                 self.check_alloc(x.len() as u128 * n * 16)?;
                 let mut v = Vec::with_capacity(x.len() * n as usize);
                 for _ in 0..n {
@@ -279,7 +317,7 @@ impl Vm {
                 }
                 Value::tuple(v)
             }
-            (_, List(_) | Tuple(_) | Bytes(_), BinOp::Mult) if is_int(a) => return self.builtin_binary(b, a, op),
+            (_, List(_) | Tuple(_) | Bytes(_) | ByteArray(_), BinOp::Mult) if is_int(a) => return self.builtin_binary(b, a, op),
             (Dict(x), Dict(y), BinOp::BitOr) => {
                 let d = Rc::new(RefCell::new(x.borrow().clone()));
                 self.dict_update_from(&d, &Dict(y.clone()), false)?;
@@ -691,6 +729,7 @@ impl Vm {
             }
             (Str(x), Str(y)) => Some(x.as_str().cmp(y.as_str())),
             (Bytes(x), Bytes(y)) => Some(x.cmp(y)),
+            (Bytes(_) | ByteArray(_), Bytes(_) | ByteArray(_)) => Some(bytes_of(a).cmp(&bytes_of(b))),
             (List(x), List(y)) => {
                 let (x, y) = (x.borrow().clone(), y.borrow().clone());
                 return self.seq_order(&x, &y, op);
@@ -838,6 +877,20 @@ impl Vm {
         }
     }
 
+    /// How many times `seq * v` repeats `seq` (negative is none): CPython's
+    /// OverflowError for counts beyond a machine integer, whatever their sign.
+    fn repeat_count(&mut self, v: &Value) -> PyResult<u128> {
+        let overflow = || PyErr::new(ExcKind::OverflowError, "cannot fit 'int' into an index-sized integer");
+        match v {
+            Value::BigInt(_) => Err(overflow()),
+            _ => match self.index_of(v) {
+                Ok(n) => Ok(n.max(0) as u128),
+                Err(e) if self.err_is(&e, ExcKind::IndexError) => Err(overflow()),
+                Err(e) => Err(e),
+            },
+        }
+    }
+
     /// The integer value of `v` for indexing (`__index__`).
     pub fn index_of(&mut self, v: &Value) -> PyResult<i64> {
         match v {
@@ -954,6 +1007,23 @@ fn float_binary(x: f64, y: f64, op: BinOp) -> PyResult<Option<Value>> {
     })))
 }
 
+/// The bytes of a `bytes` or `bytearray` operand (empty for anything else).
+fn bytes_of(v: &Value) -> std::borrow::Cow<'_, [u8]> {
+    match v {
+        Value::Bytes(b) => std::borrow::Cow::Borrowed(&b[..]),
+        Value::ByteArray(b) => std::borrow::Cow::Owned(b.borrow().clone()),
+        _ => std::borrow::Cow::Borrowed(&[]),
+    }
+}
+
+/// A result of the kind of the left operand, as CPython's bytes operations give.
+fn same_bytes_kind(like: &Value, v: Vec<u8>) -> Value {
+    match like {
+        Value::ByteArray(_) => Value::ByteArray(Rc::new(RefCell::new(v))),
+        _ => Value::bytes(v),
+    }
+}
+
 #[cold]
 pub fn unsupported(a: &Value, b: &Value, sym: &str) -> PyErr {
     if sym == "+" {
@@ -965,6 +1035,9 @@ pub fn unsupported(a: &Value, b: &Value, sym: &str) -> PyErr {
         }
         if let Value::Tuple(_) = a {
             return PyErr::type_error(format!("can only concatenate tuple (not \"{}\") to tuple", b.type_name()));
+        }
+        if let Value::Bytes(_) | Value::ByteArray(_) = a {
+            return PyErr::type_error(format!("can't concat {} to {}", b.type_name(), a.type_name()));
         }
     }
     if sym == "*" {
