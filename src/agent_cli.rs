@@ -317,6 +317,11 @@ pub fn main(a: AgentArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    // Ctrl-C also cuts a tool call under way, not only the model's request and the code.
+    #[cfg(feature = "mcp")]
+    if let Some(h) = &host {
+        h.cancel_on(interrupt.clone());
+    }
     let look = Look::of_stderr();
     let spinner = Spinner::new(look.spin);
     let mut agent = CodeAgent::new(model, policy.clone(), config());

@@ -806,6 +806,44 @@ fn ctrl_c_stops_an_endless_loop_in_the_code() {
 }
 
 #[test]
+fn ctrl_c_cuts_a_tool_call_under_way() {
+    let Some(index) = server_everything::locate() else { return };
+    let llm = StandInLlm::start(
+        vec![Turn::Text("Thought: wait for the slow tool.\n<code>\nprint(trigger_long_running_operation(duration=30, steps=30))\n</code>")],
+        Some(Turn::Text("<code>final_answer('too late')</code>")),
+    );
+    let log = temp_dir("sigint-tool").join("run.jsonl");
+    let cmdline = format!("node {}", index.display());
+    let mut child = bare_garter()
+        .args(["agent", "--model", "openai:m", "--base-url", &llm.base(), "--mcp-stdio", &cmdline, "--log", log.to_str().unwrap_or(""), "wait"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start garter");
+    // The first answer is in; the tool reports progress once a second once it runs.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while llm.requests().is_empty() {
+        assert!(Instant::now() < deadline && matches!(child.try_wait(), Ok(None)), "no request reached the stand-in");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(2500));
+    let started = Instant::now();
+    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("run kill");
+    assert!(sent.success());
+    let out = child.wait_with_output().expect("wait for garter");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(5), "the 30 s call was cut: {:?}", started.elapsed());
+    assert!(stderr.contains("progress: trigger_long_running_operation()"), "the call was under way: {stderr}");
+    assert_eq!(llm.requests().len(), 1, "no request after the interrupt");
+    let records = log_records(&log);
+    let step = records.iter().find(|r| r["type"] == "step").cloned().unwrap_or_default();
+    assert!(step["data"]["error"].as_str().is_some_and(|e| e.contains("interrupted")), "{step}");
+    let last = records.last().cloned().unwrap_or_default();
+    assert_eq!(last["state"], "interrupted");
+}
+
+#[test]
 fn a_managed_agents_steps_are_in_the_managers_log() {
     let llm = StandInLlm::start(
         vec![

@@ -125,6 +125,7 @@ impl CodeAgent {
             Ok(out) => Ok(output_text(&out)),
             Err(CallError::Tool(m)) => Err(m),
             Err(CallError::Timeout(m)) => Err(format!("TimeoutError: {m}")),
+            Err(CallError::Interrupted) => Err("KeyboardInterrupt: the run was interrupted".to_owned()),
         }
     }
 }

@@ -9,7 +9,8 @@
 
 pub mod config;
 
-use std::sync::{Arc, Once};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Once, OnceLock};
 use std::time::Duration;
 
 use base64::Engine;
@@ -35,6 +36,8 @@ pub struct McpHost {
     rt: Arc<tokio::runtime::Runtime>,
     conns: Vec<Arc<Conn>>,
     origins: Vec<ToolOrigin>,
+    /// Set once by `cancel_on`; every tool call watches it.
+    cancel: Arc<OnceLock<Arc<AtomicBool>>>,
 }
 
 /// How many times one host reconnects to one server before it stops trying.
@@ -272,7 +275,7 @@ impl McpHost {
             .build()
             .map_err(|e| format!("cannot start the MCP runtime: {e}"))?;
         let rt = Arc::new(rt);
-        let mut host = McpHost { rt: rt.clone(), conns: Vec::new(), origins: Vec::new() };
+        let mut host = McpHost { rt: rt.clone(), conns: Vec::new(), origins: Vec::new(), cancel: Arc::new(OnceLock::new()) };
         let mut listed = Vec::new();
         for spec in specs {
             let current = Arc::new(std::sync::Mutex::new(None));
@@ -300,9 +303,16 @@ impl McpHost {
         let mut tools = Vec::new();
         for ((server, conn, current, t), name) in listed.into_iter().zip(names) {
             host.origins.push(ToolOrigin { server: server.clone(), mcp_name: t.name.to_string(), python_name: name.clone() });
-            tools.push(make_tool(rt.clone(), conn, current, server, name, t, timeout));
+            tools.push(make_tool(rt.clone(), conn, current, host.cancel.clone(), server, name, t, timeout));
         }
         Ok((host, tools))
+    }
+
+    /// Makes tool calls under way give up when `flag` is set (the CLI's Ctrl-C):
+    /// the call's future is dropped, which cancels it on the server, and the run
+    /// stops with `KeyboardInterrupt`. Only the first flag given counts.
+    pub fn cancel_on(&self, flag: Arc<AtomicBool>) {
+        let _ = self.cancel.set(flag);
     }
 
     /// Each bound tool's server and MCP name, in binding order.
@@ -329,6 +339,7 @@ fn make_tool(
     rt: Arc<tokio::runtime::Runtime>,
     conn: Arc<Conn>,
     current: Arc<std::sync::Mutex<Option<String>>>,
+    cancel: Arc<OnceLock<Arc<AtomicBool>>>,
     server: String,
     name: String,
     t: rmcp::model::Tool,
@@ -350,16 +361,31 @@ fn make_tool(
         if let Ok(mut c) = current.lock() {
             *c = Some(call_name.clone());
         }
-        // Dropping the call future at the timeout makes rmcp cancel it on the server.
+        let flag = cancel.get().cloned();
+        if flag.as_ref().is_some_and(|f| f.load(Ordering::SeqCst)) {
+            return Err(CallError::Interrupted);
+        }
+        // Dropping the call future (at the timeout, or when the cancel flag is
+        // set) makes rmcp cancel it on the server.
         let r = rt.block_on(async move {
-            tokio::time::timeout(timeout, async move {
+            let call = tokio::time::timeout(timeout, async move {
                 match conn.peer().await {
                     Ok(peer) => peer.call_tool(params).await.map_err(Ok),
                     Err(why) => Err(Err(why)),
                 }
-            })
-            .await
+            });
+            let Some(flag) = flag else { return Some(call.await) };
+            let watch = async {
+                while !flag.load(Ordering::SeqCst) {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            };
+            tokio::select! {
+                r = call => Some(r),
+                _ = watch => None,
+            }
         });
+        let Some(r) = r else { return Err(CallError::Interrupted) };
         // `current` keeps this call's name: rmcp hands notifications to the
         // handler on their own task, so the last ones can land after the answer.
         match r {

@@ -68,6 +68,9 @@ pub enum CallError {
     Tool(String),
     /// Raised as `TimeoutError(message)`.
     Timeout(String),
+    /// The host's cancel flag was set while the call was under way (Ctrl-C): the
+    /// run stops as the machine's own interrupt does, uncatchable.
+    Interrupted,
 }
 
 impl From<String> for CallError {
@@ -173,6 +176,7 @@ impl Registry {
             Ok(out) => self.output_value(out),
             Err(CallError::Tool(msg)) => Err(self.tool_error(&msg)),
             Err(CallError::Timeout(msg)) => Err(PyErr::new(ExcKind::TimeoutError, msg)),
+            Err(CallError::Interrupted) => Err(PyErr::terminal("KeyboardInterrupt", "the run was interrupted")),
         }
     }
 
