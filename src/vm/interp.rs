@@ -1119,16 +1119,18 @@ impl Vm {
                 fr
             }
         };
-        let nlocals = c.varnames.len();
-        frame.locals.reserve(nlocals);
-        frame.locals.extend(f.stack.drain(first_arg..).map(Some));
-        for _ in argc..nlocals {
-            frame.locals.push(None);
+        // The arguments are the top `argc` items: popped last first straight into
+        // their slots (a `drain` would move the stack's tail and check its range).
+        frame.locals.resize(c.varnames.len(), None);
+        for slot in frame.locals[..argc].iter_mut().rev() {
+            *slot = f.stack.pop();
         }
-        for _ in 0..c.cellvars.len() {
-            frame.cells.push(Rc::new(RefCell::new(None)));
+        if !c.cellvars.is_empty() || !fun.closure.is_empty() {
+            for _ in 0..c.cellvars.len() {
+                frame.cells.push(Rc::new(RefCell::new(None)));
+            }
+            frame.cells.extend(fun.closure.iter().cloned());
         }
-        frame.cells.extend(fun.closure.iter().cloned());
         self.depth += 1;
         let caller = std::mem::replace(f, frame);
         self.frames.push(caller);
