@@ -21,7 +21,11 @@ fn main() {
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let env = std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
     let keep_pie = std::env::var("GARTER_PIE").is_ok_and(|v| v == "1");
-    if os == "linux" && env == "gnu" && !keep_pie {
+    // A static build (`-C target-feature=+crt-static`, README) is linked by rustc as
+    // `-static` or `-static-pie`; `-no-pie` on top of `-static-pie` makes a binary
+    // that crashes at start, so the choice is left to rustc there.
+    let crt_static = std::env::var("CARGO_CFG_TARGET_FEATURE").unwrap_or_default().split(',').any(|f| f == "crt-static");
+    if os == "linux" && env == "gnu" && !keep_pie && !crt_static {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }
 }

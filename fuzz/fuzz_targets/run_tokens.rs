@@ -18,6 +18,7 @@ const VOCAB: &[&str] = &[
     "__iter__", "__next__", "__getitem__", "__len__", "__enter__", "__exit__", ".append(", ".pop(", ".join(",
     ".format(", ".split(", ".items()", ".get(", "Exception", "ValueError", "StopIteration", "x if y else 0",
     "[i for i in range(3)]", "{i: i for i in x}", "(i for i in x)", ":=", "@f\n", "async ", "await ",
+    "object.", "__new__", "__setattr__", "__delattr__", "bytearray(", "b'%s%d' % ", "2**70", "setattr(", "x.y",
 ];
 
 fuzz_target!(|data: &[u8]| {
