@@ -24,7 +24,7 @@ use std::time::Duration;
 use clap::Args;
 
 use garter::Policy;
-use garter::agent::highlight::shown_code;
+use garter::agent::highlight::{StreamShow, shown_code};
 use garter::agent::inert::inert;
 use garter::agent::{AgentConfig, AgentError, CodeAgent, Event, RunState};
 use garter::models::{self, HttpConfig, KeySource};
@@ -193,10 +193,21 @@ impl Spinner {
 }
 
 /// Writes the run's events on stderr; `prefix` marks a managed agent's lines.
+/// Prints what a streamed answer still holds back (a code line without its newline).
+fn flush_stream(show: &mut StreamShow, spinner: &Spinner) {
+    let rest = show.finish();
+    if !rest.is_empty() {
+        spinner.stop_then(|| {
+            let _ = write!(std::io::stderr().lock(), "{rest}");
+        });
+    }
+}
+
 fn printer(prefix: String, streaming: bool, look: Look, spinner: Spinner) -> impl FnMut(&Event<'_>) + 'static {
     let colour = look.colour;
     let head = move |s: &str| if colour { format!("\u{1b}[1;36m{s}\u{1b}[0m") } else { s.to_owned() };
     let quiet = move |s: &str| if colour { format!("\u{1b}[2m{s}\u{1b}[0m") } else { s.to_owned() };
+    let mut show = StreamShow::new(colour);
     move |e: &Event<'_>| {
         let waiting = matches!(e, Event::StepStart(_) | Event::PlanStart(_));
         let text = match e {
@@ -205,9 +216,10 @@ fn printer(prefix: String, streaming: bool, look: Look, spinner: Spinner) -> imp
             Event::Delta(d) => {
                 if streaming {
                     // The text itself shows progress now.
+                    let shown = show.push(d);
                     spinner.stop_then(|| {
                         let mut err = std::io::stderr().lock();
-                        let _ = write!(err, "{}", inert(d));
+                        let _ = write!(err, "{shown}");
                         let _ = err.flush();
                     });
                 }
@@ -216,6 +228,7 @@ fn printer(prefix: String, streaming: bool, look: Look, spinner: Spinner) -> imp
             Event::ModelDone { thought, code, usage, seconds } => {
                 let mut t = String::new();
                 if streaming {
+                    flush_stream(&mut show, &spinner);
                     t.push('\n');
                 } else {
                     if !thought.is_empty() {
@@ -234,6 +247,7 @@ fn printer(prefix: String, streaming: bool, look: Look, spinner: Spinner) -> imp
             }
             Event::Plan(p) => {
                 if streaming {
+                    flush_stream(&mut show, &spinner);
                     return;
                 }
                 inert(p)

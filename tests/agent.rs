@@ -973,4 +973,9 @@ fn on_a_terminal_the_code_is_highlighted_and_a_spinner_waits_for_the_model() {
     let Some(text) = on_a_terminal(&["agent", "--model", "openai:m", "--base-url", &llm.base(), "t"], true) else { return };
     assert!(text.contains("x = 1 + 2  # add\r\nfinal_answer(x)") && !text.contains("[34m") && !text.contains("[1;36m"), "{text:?}");
     assert!(text.contains("waiting for the model"), "{text:?}");
+    // --stream: the code's lines are highlighted as they arrive (the answer comes in two halves).
+    let llm = StandInLlm::start(vec![Turn::Text(SLOW)], None);
+    let Some(text) = on_a_terminal(&["agent", "--stream", "--model", "openai:m", "--base-url", &llm.base(), "t"], false) else { return };
+    assert!(text.contains("Thought: add.\r\n<code>\r\nx = \u{1b}[36m1\u{1b}[0m + \u{1b}[36m2\u{1b}[0m  \u{1b}[2m# add\u{1b}[0m\r\n"), "{text:?}");
+    assert!(text.contains("\u{1b}[34mfinal_answer\u{1b}[0m(x)\r\n</code>"), "{text:?}");
 }

@@ -29,6 +29,84 @@ pub fn shown_code(code: &str, colour: bool) -> String {
     if colour { highlight(&text) } else { text }
 }
 
+/// Streamed model text (`--stream`) as stderr shows it. Text outside code blocks
+/// goes out as it arrives; inside a block opened by a line `<code>` or ```` ```py ````
+/// (and closed by `</code>` or ```` ``` ````) each line goes out when it is complete,
+/// highlighted over the block so far (the first line of a string that spans lines
+/// goes out before its end is known, so plain; the lines after it are coloured).
+/// Without colour, each delta is exactly `inert(delta)`, as before.
+pub struct StreamShow {
+    colour: bool,
+    /// The current line, and how much of it has been shown.
+    line: String,
+    shown: usize,
+    /// Inside a code block: its closing line and the code so far.
+    block: Option<(&'static str, String)>,
+}
+
+impl StreamShow {
+    pub fn new(colour: bool) -> StreamShow {
+        StreamShow { colour, line: String::new(), shown: 0, block: None }
+    }
+
+    /// What to print for one streamed delta.
+    pub fn push(&mut self, delta: &str) -> String {
+        let text = super::inert::inert(delta);
+        if !self.colour {
+            return text;
+        }
+        let mut out = String::new();
+        for piece in text.split_inclusive('\n') {
+            self.line.push_str(piece);
+            if self.line.ends_with('\n') {
+                self.end_line(&mut out);
+            } else if self.block.is_none() {
+                out.push_str(&self.line[self.shown..]);
+                self.shown = self.line.len();
+            }
+        }
+        out
+    }
+
+    /// What is left to print when the answer is complete; ready for the next one.
+    pub fn finish(&mut self) -> String {
+        let mut out = String::new();
+        if !self.line.is_empty() {
+            self.end_line(&mut out);
+        }
+        self.block = None;
+        out
+    }
+
+    fn end_line(&mut self, out: &mut String) {
+        let line = std::mem::take(&mut self.line);
+        let shown = std::mem::replace(&mut self.shown, 0);
+        let bare = line.trim();
+        match &mut self.block {
+            Some((closer, _)) if bare == *closer => {
+                self.block = None;
+                out.push_str(&line[shown..]);
+            }
+            Some((_, code)) => {
+                code.push_str(&line);
+                let lit = highlight(code.trim_end_matches('\n'));
+                out.push_str(lit.rsplit('\n').next().unwrap_or(""));
+                if line.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            None => {
+                out.push_str(&line[shown..]);
+                if bare == "<code>" {
+                    self.block = Some(("</code>", String::new()));
+                } else if bare == "```py" || bare == "```python" {
+                    self.block = Some(("```", String::new()));
+                }
+            }
+        }
+    }
+}
+
 /// `code` (inert text) with ANSI colours.
 pub fn highlight(code: &str) -> String {
     let toks = lexer::tokenize(code, 0..code.len(), false);
@@ -125,6 +203,44 @@ mod tests {
             }
         }
         out
+    }
+
+    fn streamed(colour: bool, deltas: &[&str]) -> String {
+        let mut show = StreamShow::new(colour);
+        let mut out: String = deltas.iter().map(|d| show.push(d)).collect();
+        out.push_str(&show.finish());
+        out
+    }
+
+    #[test]
+    fn streamed_code_is_highlighted_line_by_line() {
+        let answer = "Thought: two\nlines.\n<code>\ns = \"\"\"a\nb\"\"\"  # doc\nfinal_answer(s)\n</code>\nafter";
+        let whole = streamed(true, &[answer]);
+        // Any split of the stream shows the same text.
+        for cut in 1..answer.len() {
+            if answer.is_char_boundary(cut) {
+                assert_eq!(streamed(true, &[&answer[..cut], &answer[cut..]]), whole, "cut at {cut}");
+            }
+        }
+        let chars: Vec<String> = answer.chars().map(String::from).collect();
+        let refs: Vec<&str> = chars.iter().map(String::as_str).collect();
+        assert_eq!(streamed(true, &refs), whole);
+        assert_eq!(strip(&whole), answer, "only colours are added");
+        assert!(whole.starts_with("Thought: two\nlines.\n<code>\n"), "text outside the block is plain: {whole:?}");
+        assert!(whole.contains("s = \"\"\"a\n\u{1b}[32mb\"\"\"\u{1b}[0m  \u{1b}[2m# doc\u{1b}[0m\n"), "a string over two lines: {whole:?}");
+        assert!(whole.contains("\u{1b}[34mfinal_answer\u{1b}[0m(s)\n</code>\nafter"), "{whole:?}");
+    }
+
+    #[test]
+    fn streamed_text_outside_code_goes_out_at_once() {
+        let mut show = StreamShow::new(true);
+        assert_eq!(show.push("Thou"), "Thou");
+        assert_eq!(show.push("ght\n```py\nx = 1"), "ght\n```py\n", "a code line waits for its end");
+        assert_eq!(show.push("\n```\nok"), "x = \u{1b}[36m1\u{1b}[0m\n```\nok");
+        assert_eq!(show.finish(), "");
+        // Without colour: inert deltas, byte for byte.
+        let mut plain = StreamShow::new(false);
+        assert_eq!(plain.push("<code>\nx\u{1b}[2J = 1"), "<code>\nx = 1");
     }
 
     #[test]
