@@ -1370,6 +1370,9 @@ fn dict_advance<R>(
     left: &mut usize,
     take: impl FnOnce(&crate::values::dict::Entry) -> R,
 ) -> PyResult<Option<R>> {
+    if *left == usize::MAX {
+        return Ok(None);
+    }
     let d = dict.borrow();
     if d.len() != *len {
         *len = usize::MAX;
@@ -1378,7 +1381,9 @@ fn dict_advance<R>(
     match d.next_from(*index) {
         None => Ok(None),
         Some(_) if *left == 0 => {
-            *len = usize::MAX;
+            // CPython drops the dict here: the iterator is exhausted from now on.
+            *index = usize::MAX;
+            *left = usize::MAX;
             Err(PyErr::runtime_error("dictionary keys changed during iteration"))
         }
         Some((pos, e)) => {

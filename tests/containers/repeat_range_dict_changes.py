@@ -37,3 +37,14 @@ t(lambda: sorted([3,1], foo=1))
 t(lambda: sorted(5, foo=1))
 t(lambda: int(x=1))
 t(lambda: int(base=2))
+def h4():
+    d = {1: 1, 2: 2}
+    it = iter(d)
+    next(it); next(it)
+    del d[1]; d[3] = 3
+    out = []
+    for _ in range(2):
+        try: out.append(next(it))
+        except Exception as e: out.append(type(e).__name__ + ": " + str(e))
+    return out
+t(h4)
