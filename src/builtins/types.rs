@@ -71,6 +71,7 @@ fn class_in(module: Rc<str>, name: Rc<str>, tag: TypeTag, bases: Vec<Rc<Class>>,
         exc_kind,
         is_exception,
         is_user: false,
+        c_type: false,
     })
 }
 

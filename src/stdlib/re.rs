@@ -70,8 +70,8 @@ struct MatchData {
 pub fn module(vm: &mut Vm) -> PyResult<Value> {
     let exc = vm.exc_class(ExcKind::Exception);
     let error = make_class("error", vec![exc], TypeTag::BaseException, Attrs::default());
-    let pattern = make_class("Pattern", vec![vm.types.object.clone()], TypeTag::Native, pattern_methods());
-    let match_ = make_class("Match", vec![vm.types.object.clone()], TypeTag::Native, match_methods());
+    let pattern = super::helpers_c::c_type(make_class("Pattern", vec![vm.types.object.clone()], TypeTag::Native, pattern_methods()));
+    let match_ = super::helpers_c::c_type(make_class("Match", vec![vm.types.object.clone()], TypeTag::Native, match_methods()));
     let classes = Rc::new(Classes { pattern: pattern.clone(), match_: match_.clone(), error: error.clone() });
     let holder = Value::Native(Rc::new(NativeObject {
         class: pattern.clone(),
@@ -135,6 +135,7 @@ fn make_class(name: &str, bases: Vec<Rc<Class>>, tag: TypeTag, dict: Attrs) -> R
         exc_kind: None,
         is_exception: base.is_exception,
         is_user: false,
+        c_type: false,
     })
 }
 
