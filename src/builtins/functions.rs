@@ -583,7 +583,9 @@ fn repr(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn reversed(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [v] = args.exact("reversed")?;
+    args.no_kwargs("reversed")?;
+    let [v] = args.bind("reversed", ["sequence"], 1, 1)?;
+    let v = v.unwrap_or(Value::None);
     let n = match &v {
         Value::List(l) => l.borrow().len(),
         Value::Tuple(t) => t.len(),

@@ -896,8 +896,20 @@ fn do_sub(vm: &mut Vm, pat: &Value, repl: &Value, string: &Value, count: i64) ->
     let template = match repl {
         Value::Str(s) => Some(parse_template(&pd.cls, &pd.c, s.as_str())?),
         _ if crate::builtins::functions::is_callable(repl) => None,
-        Value::Bytes(_) => return Err(PyErr::type_error("expected str instance, bytes found")),
-        _ => return Err(PyErr::type_error(format!("expected str instance, {} found", repl.type_name()))),
+        // A bytes literal is joined as it is (and fails there, at the first match).
+        Value::Bytes(_) => None,
+        _ => {
+            return Err(PyErr::type_error(format!(
+                "decoding to str: need a bytes-like object, {} found",
+                repl.type_name()
+            )))
+        }
+    };
+    // CPython joins a list of pieces (non-empty literal runs and replacements): a
+    // replacement that is not a str fails as that list's item.
+    let mut pieces = 0usize;
+    let bad_item = |i: usize, v: &Value| {
+        PyErr::type_error(format!("sequence item {i}: expected str instance, {} found", v.type_name()))
     };
     let mut out = String::new();
     let mut last = 0usize;
@@ -913,21 +925,33 @@ fn do_sub(vm: &mut Vm, pat: &Value, repl: &Value, string: &Value, count: i64) ->
     };
     all_matches(vm, &pd, &sub, count as usize, need, |vm, spans| {
         let (s, e) = spans[0].unwrap_or((last, last));
-        out.push_str(text.as_str().get(last..s).unwrap_or(""));
+        let before = text.as_str().get(last..s).unwrap_or("");
+        if !before.is_empty() {
+            pieces += 1;
+        }
+        out.push_str(before);
         match &template {
-            Some(t) => expand_template(t, text.as_str(), spans, &mut out),
+            Some(t) => {
+                expand_template(t, text.as_str(), spans, &mut out);
+                pieces += 1;
+            }
+            None if matches!(repl, Value::Bytes(_)) => return Err(bad_item(pieces, repl)),
             None => {
                 let m = make_match(pat, &pd, &sub, spans);
                 match vm.call1(repl, m)? {
-                    Value::Str(r) => out.push_str(r.as_str()),
+                    Value::Str(r) => {
+                        out.push_str(r.as_str());
+                        pieces += 1;
+                    }
                     Value::Instance(i) if matches!(*i.base.borrow(), Some(Value::Str(_))) => {
                         if let Some(Value::Str(r)) = &*i.base.borrow() {
                             out.push_str(r.as_str());
                         }
+                        pieces += 1;
                     }
-                    other => {
-                        return Err(PyErr::type_error(format!("expected str instance, {} found", other.type_name())))
-                    }
+                    // A None replacement is left out, as CPython's pattern_subx does.
+                    Value::None => {}
+                    other => return Err(bad_item(pieces, &other)),
                 }
             }
         }
