@@ -356,9 +356,10 @@ fn class_list(vm: &mut Vm, v: &Value, fname: &str) -> PyResult<Vec<Rc<Class>>> {
             }
             Ok(out)
         }
-        _ => Err(PyErr::type_error(format!(
-            "{fname}() arg 2 must be a type, a tuple of types, or a union"
-        ))),
+        _ => match super::union_type::union_classes(vm, v) {
+            Some(classes) => Ok(classes),
+            None => Err(PyErr::type_error(format!("{fname}() arg 2 must be a type, a tuple of types, or a union"))),
+        },
     }
 }
 

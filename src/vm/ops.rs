@@ -91,10 +91,15 @@ impl Vm {
             return Ok(r);
         }
         let (name, rname, _) = dunder(op);
-        self.dunder_binary(a, b, name, rname).and_then(|r| match r {
+        match self.dunder_binary(a, b, name, rname)? {
             Some(v) => Ok(v),
+            // `int | None`: type's own `__or__` (a union).
+            None if op == BinOp::BitOr => match crate::builtins::union_type::union_or(self, a, b)? {
+                Some(u) => Ok(u),
+                None => Err(unsupported(a, b, op.symbol())),
+            },
             None => Err(unsupported(a, b, op.symbol())),
-        })
+        }
     }
 
     /// `a.__op__(b)`, then `b.__rop__(a)`; `None` when both decline.
