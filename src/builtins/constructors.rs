@@ -185,6 +185,14 @@ fn str_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
     match (x, encoding.is_some() || errors.is_some()) {
         (None, _) => Ok(Value::str("")),
         (Some(x), true) => {
+            // Argument Clinic converts `encoding` and `errors` before looking at `object`.
+            for (name, v) in [("encoding", &encoding), ("errors", &errors)] {
+                if let Some(v) = v {
+                    if super::method_args::as_str(v).is_none() {
+                        return Err(PyErr::type_error(format!("str() argument '{name}' must be str, not {}", v.type_name())));
+                    }
+                }
+            }
             let data = match &x {
                 Value::Bytes(b) => b.to_vec(),
                 Value::ByteArray(b) => b.borrow().clone(),

@@ -356,9 +356,10 @@ fn class_list(vm: &mut Vm, v: &Value, fname: &str) -> PyResult<Vec<Rc<Class>>> {
             }
             Ok(out)
         }
-        _ => Err(PyErr::type_error(format!(
-            "{fname}() arg 2 must be a type, a tuple of types, or a union"
-        ))),
+        _ => match super::union_type::union_classes(vm, v) {
+            Some(classes) => Ok(classes),
+            None => Err(PyErr::type_error(format!("{fname}() arg 2 must be a type, a tuple of types, or a union"))),
+        },
     }
 }
 
@@ -583,7 +584,9 @@ fn repr(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn reversed(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [v] = args.exact("reversed")?;
+    args.no_kwargs("reversed")?;
+    let [v] = args.bind("reversed", ["sequence"], 1, 1)?;
+    let v = v.unwrap_or(Value::None);
     let n = match &v {
         Value::List(l) => l.borrow().len(),
         Value::Tuple(t) => t.len(),

@@ -16,6 +16,7 @@ pub mod set_methods;
 pub mod str_format;
 pub mod str_methods;
 pub mod types;
+pub mod union_type;
 pub mod unicode_tables;
 
 use std::cell::RefCell;
@@ -78,4 +79,5 @@ pub(crate) fn functions_for_types(t: &Types) {
     dict_methods::register(t);
     set_methods::register(t);
     num_methods::register(t);
+    union_type::register(t);
 }

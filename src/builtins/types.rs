@@ -35,6 +35,8 @@ pub struct Types {
     pub staticmethod: Rc<Class>,
     pub classmethod: Rc<Class>,
     pub super_: Rc<Class>,
+    /// `types.UnionType` (`int | None`), see union_type.rs.
+    pub union_type: Rc<Class>,
     /// Indexed by `ExcKind::index()`.
     pub exc: Vec<Rc<Class>>,
 }
@@ -71,6 +73,7 @@ fn class_in(module: Rc<str>, name: Rc<str>, tag: TypeTag, bases: Vec<Rc<Class>>,
         exc_kind,
         is_exception,
         is_user: false,
+        c_type: false,
     })
 }
 
@@ -115,6 +118,7 @@ impl Types {
             staticmethod: mk("staticmethod", TypeTag::StaticMethod),
             classmethod: mk("classmethod", TypeTag::ClassMethod),
             super_: mk("super", TypeTag::Super),
+            union_type: c_type(class_in("types".into(), "UnionType".into(), TypeTag::Native, vec![object.clone()], None)),
             int,
             bool,
             object,
@@ -138,6 +142,14 @@ impl Default for Types {
 }
 
 /// Adds native methods to a builtin class.
+/// A class CPython implements in C outside builtins (its errors say 'types.UnionType').
+fn c_type(c: Rc<Class>) -> Rc<Class> {
+    match Rc::try_unwrap(c) {
+        Ok(c) => Rc::new(Class { c_type: true, ..c }),
+        Err(c) => c,
+    }
+}
+
 pub fn add_methods(cls: &Rc<Class>, methods: &[(&str, NativeFn)]) {
     let mut d = cls.dict.borrow_mut();
     put_methods(&mut d, &cls.name, methods);

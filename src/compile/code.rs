@@ -27,6 +27,10 @@ pub enum UnaryOpKind {
     Not,
 }
 
+/// Flag of `ListExtend` for the sole `*x` of a call: a non-iterable `x` is then
+/// "f() argument after * must be an iterable", as CPython's CALL_FUNCTION_EX says.
+pub const CALL_STAR: u32 = 1 << 31;
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Op {
     Nop,
@@ -102,7 +106,8 @@ pub enum Op {
     SetAdd(u32),
     /// stack: ..., key, value
     MapAdd(u32),
-    /// Extend the list at stack[-1 - n] with the iterable TOS.
+    /// Extend the list at stack[-1 - n] with the iterable TOS. `n` may carry
+    /// `CALL_STAR`: the list is the arguments of `f(*x)` (the error names `f`).
     ListExtend(u32),
     SetUpdate(u32),
     DictUpdate(u32),

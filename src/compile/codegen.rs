@@ -1481,10 +1481,11 @@ impl<'a, 'g> Compiler<'a, 'g> {
         }
         self.expr(func)?;
         self.emit(Op::BuildList(0));
+        let sole_star = if args.len() == 1 { crate::compile::code::CALL_STAR } else { 0 };
         for a in args {
             if let ExprKind::Starred(inner) = &a.kind {
                 self.expr(inner)?;
-                self.emit(Op::ListExtend(0));
+                self.emit(Op::ListExtend(sole_star));
             } else {
                 self.expr(a)?;
                 self.emit(Op::ListAppend(0));

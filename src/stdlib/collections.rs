@@ -48,7 +48,7 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
         ],
         vec![("fromkeys", class_method("Counter", "fromkeys", counter_fromkeys))],
     )?;
-    let defaultdict = new_class(
+    let defaultdict = super::helpers_c::c_type(new_class(
         vm,
         "defaultdict",
         "collections",
@@ -62,8 +62,8 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
             ("__copy__", dd_copy),
         ],
         vec![],
-    )?;
-    let ordered = new_class(
+    )?);
+    let ordered = super::helpers_c::c_type(new_class(
         vm,
         "OrderedDict",
         "collections",
@@ -79,8 +79,8 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
             ("__copy__", od_copy),
         ],
         vec![],
-    )?;
-    let deque = new_class(
+    )?);
+    let deque = super::helpers_c::c_type(new_class(
         vm,
         "deque",
         "collections",
@@ -126,7 +126,7 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
             ("maxlen", property("deque", "maxlen", dq_maxlen)),
             ("__hash__", Value::None),
         ],
-    )?;
+    )?);
     let chainmap = new_class(
         vm,
         "ChainMap",

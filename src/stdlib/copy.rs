@@ -56,8 +56,14 @@ fn shallow_builtin(v: &Value) -> Option<Value> {
     })
 }
 
+/// copy.py's functions are Python: a missing argument is worded as for one.
+fn missing_x(fname: &str) -> PyErr {
+    PyErr::type_error(format!("{fname}() missing 1 required positional argument: 'x'"))
+}
+
 pub fn copy(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [x] = args.exact("copy")?;
+    let [x] = args.bind("copy", ["x"], 0, 0)?;
+    let Some(x) = x else { return Err(missing_x("copy")) };
     copy_value(vm, &x)
 }
 
@@ -85,8 +91,8 @@ pub fn copy_value(vm: &mut Vm, x: &Value) -> PyResult<Value> {
 }
 
 pub fn deepcopy(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [x, memo] = args.bind("deepcopy", ["x", "memo"], 0, 1)?;
-    let x = x.unwrap_or(Value::None);
+    let [x, memo] = args.bind("deepcopy", ["x", "memo"], 0, 0)?;
+    let Some(x) = x else { return Err(missing_x("deepcopy")) };
     let memo = match memo.and_then(|m| dict_of(&m)) {
         Some(d) => d,
         None => Rc::new(RefCell::new(PyDict::new())),

@@ -426,13 +426,13 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
     list.extend_from_slice(cmp);
     let mut a = cls_attrs(&list, &[("days", td_days), ("seconds", td_seconds), ("microseconds", td_microseconds)], &[], "timedelta");
     fix_new(&mut a, td_new);
-    let delta = make_class(vm, "timedelta", "datetime", vec![], a)?;
+    let delta = c_type(make_class(vm, "timedelta", "datetime", vec![], a)?);
     delta.dict.borrow_mut().insert("min".into(), new_native(&delta, Delta { days: -MAX_DELTA_DAYS, secs: 0, us: 0 }));
     delta.dict.borrow_mut().insert("max".into(), new_native(&delta, Delta { days: MAX_DELTA_DAYS, secs: 86399, us: 999_999 }));
     delta.dict.borrow_mut().insert("resolution".into(), new_native(&delta, Delta { days: 0, secs: 0, us: 1 }));
 
     // tzinfo / timezone
-    let tzinfo = make_class(vm, "tzinfo", "datetime", vec![], methods(&[("__repr__", tz_repr)], "tzinfo"))?;
+    let tzinfo = c_type(make_class(vm, "tzinfo", "datetime", vec![], methods(&[("__repr__", tz_repr)], "tzinfo"))?);
     let mut list: Vec<(&str, NativeFn)> = vec![
         ("__repr__", tz_repr),
         ("__str__", tz_str),
@@ -445,7 +445,7 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
     list.push(("__ne__", any_ne));
     let mut a = cls_attrs(&list, &[], &[], "timezone");
     fix_new(&mut a, tz_new);
-    let timezone = make_class(vm, "timezone", "datetime", vec![tzinfo.clone()], a)?;
+    let timezone = c_type(make_class(vm, "timezone", "datetime", vec![tzinfo.clone()], a)?);
     let utc = new_native(&timezone, Tz { offset: 0, name: None });
     timezone.dict.borrow_mut().insert("utc".into(), utc.clone());
     timezone.dict.borrow_mut().insert("min".into(), new_native(&timezone, Tz { offset: -(86_400_000_000 - 60_000_000), name: None }));
@@ -477,7 +477,7 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
         "date",
     );
     fix_new(&mut a, date_new);
-    let date = make_class(vm, "date", "datetime", vec![], a)?;
+    let date = c_type(make_class(vm, "date", "datetime", vec![], a)?);
     date.dict.borrow_mut().insert("min".into(), new_native(&date, Date { y: 1, m: 1, d: 1 }));
     date.dict.borrow_mut().insert("max".into(), new_native(&date, Date { y: 9999, m: 12, d: 31 }));
     date.dict.borrow_mut().insert("resolution".into(), new_native(&delta, Delta { days: 1, secs: 0, us: 0 }));
@@ -503,7 +503,7 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
         "time",
     );
     fix_new(&mut a, time_new);
-    let time = make_class(vm, "time", "datetime", vec![], a)?;
+    let time = c_type(make_class(vm, "time", "datetime", vec![], a)?);
     time.dict.borrow_mut().insert("min".into(), new_native(&time, Time { h: 0, mi: 0, s: 0, us: 0, tz: None, fold: 0 }));
     time.dict.borrow_mut().insert("max".into(), new_native(&time, Time { h: 23, mi: 59, s: 59, us: 999_999, tz: None, fold: 0 }));
     time.dict.borrow_mut().insert("resolution".into(), new_native(&delta, Delta { days: 0, secs: 0, us: 1 }));
@@ -546,7 +546,7 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
         "datetime",
     );
     fix_new(&mut a, dt_new);
-    let datetime = make_class(vm, "datetime", "datetime", vec![date.clone()], a)?;
+    let datetime = c_type(make_class(vm, "datetime", "datetime", vec![date.clone()], a)?);
     let min_dt = DateTime { date: Date { y: 1, m: 1, d: 1 }, time: Time { h: 0, mi: 0, s: 0, us: 0, tz: None, fold: 0 } };
     let max_dt = DateTime { date: Date { y: 9999, m: 12, d: 31 }, time: Time { h: 23, mi: 59, s: 59, us: 999_999, tz: None, fold: 0 } };
     datetime.dict.borrow_mut().insert("min".into(), new_native(&datetime, min_dt));
@@ -826,14 +826,14 @@ fn td_truediv(vm: &mut Vm, args: Args) -> PyResult<Value> {
         Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => {
             let n = to_big(vm, &b)?;
             if n == BigInt::from(0) {
-                return Err(PyErr::zero_division("division by zero"));
+                return Err(PyErr::zero_division("integer division or modulo by zero"));
             }
             mk_delta(vm, big_to_delta(div_nearest(&us, &n))?)
         }
         Value::Float(f) => {
             let (n, m) = float_ratio(*f)?;
             if n == BigInt::from(0) {
-                return Err(PyErr::zero_division("division by zero"));
+                return Err(PyErr::zero_division("integer division or modulo by zero"));
             }
             mk_delta(vm, big_to_delta(div_nearest(&(us * m), &n))?)
         }
@@ -869,7 +869,7 @@ fn td_mod(vm: &mut Vm, args: Args) -> PyResult<Value> {
     match (get_delta(&a), get_delta(&b)) {
         (Some(x), Some(y)) => {
             if y.total_us() == 0 {
-                return Err(PyErr::zero_division("integer division or modulo by zero"));
+                return Err(PyErr::zero_division("integer modulo by zero"));
             }
             mk_delta(vm, Delta::from_us(x.total_us().mod_floor(&y.total_us()))?)
         }
@@ -949,14 +949,13 @@ fn compare(args: &Args, op: &str) -> PyResult<Option<std::cmp::Ordering>> {
     let (a, b) = two(args);
     let (Some(ka), Some(kb)) = (kind(&a), kind(&b)) else { return Ok(None) };
     if ka != kb {
-        if op == "==" || op == "!=" {
-            return Ok(None);
+        // date and datetime refuse each other by name (CPython's datetime_richcompare);
+        // other mixes are NotImplemented, so the machine words the error.
+        let dates = matches!((&ka, &kb), (Kind::Date, Kind::DateTime) | (Kind::DateTime, Kind::Date));
+        if dates && op != "==" && op != "!=" {
+            return Err(PyErr::type_error("can't compare datetime.datetime to datetime.date"));
         }
-        return Err(PyErr::type_error(format!(
-            "'{op}' not supported between instances of '{}' and '{}'",
-            a.type_name(),
-            b.type_name()
-        )));
+        return Ok(None);
     }
     let (x, ox) = cmp_key(&a, &ka);
     let (y, oy) = cmp_key(&b, &kb);
@@ -1259,7 +1258,9 @@ fn ts_to_us(vm: &mut Vm, ts: &Value) -> PyResult<i128> {
     }
 }
 
-fn parse_date_iso(s: &str) -> Option<(Date, usize)> {
+/// The date at the start of `s` and the bytes it used; a well-formed date out of
+/// range is the constructor's error, raised once the whole string has parsed.
+fn parse_date_iso(s: &str) -> Option<(PyResult<Date>, usize)> {
     let b = s.as_bytes();
     let digits = |from: usize, n: usize| -> Option<i64> {
         if from + n > b.len() || !b[from..from + n].iter().all(u8::is_ascii_digit) {
@@ -1273,18 +1274,18 @@ fn parse_date_iso(s: &str) -> Option<(Date, usize)> {
             let w = digits(6, 2)?;
             let (d, used) = if b.len() > 8 && b[8] == b'-' { (digits(9, 1)?, 10) } else if b.len() > 8 { (digits(8, 1)?, 9) } else { (1, 8) };
             let ord = iso_week1_monday(y) + (w - 1) * 7 + (d - 1);
-            return Some((ord2ymd(ord), used));
+            return Some((Ok(ord2ymd(ord)), used));
         }
         let m = digits(5, 2)?;
         if b.len() < 8 || b[7] != b'-' {
             return None;
         }
         let d = digits(8, 2)?;
-        check_date(y, m, d).ok().map(|d| (d, 10))
+        Some((check_date(y, m, d), 10))
     } else {
         let m = digits(4, 2)?;
         let d = digits(6, 2)?;
-        check_date(y, m, d).ok().map(|d| (d, 8))
+        Some((check_date(y, m, d), 8))
     }
 }
 
@@ -1299,7 +1300,7 @@ fn date_fromisoformat(vm: &mut Vm, args: Args) -> PyResult<Value> {
                 Value::Class(c) => c,
                 _ => classes(vm)?.date,
             };
-            Ok(new_native(&cls, d))
+            Ok(new_native(&cls, d?))
         }
         _ => Err(PyErr::value_error(format!("Invalid isoformat string: {}", vm.repr(&s)?))),
     }
@@ -1519,7 +1520,7 @@ fn time_fromisoformat(vm: &mut Vm, args: Args) -> PyResult<Value> {
         Some(o) => Some(mk_tz(vm, Tz { offset: o, name: None })?),
         None => None,
     };
-    let t = check_time(h, mi, sec, us, tz, 0).map_err(|_| PyErr::value_error(format!("Invalid isoformat string: {}", st.as_str())))?;
+    let t = check_time(h, mi, sec, us, tz, 0)?;
     mk_time(vm, t)
 }
 
@@ -1760,12 +1761,11 @@ fn dt_fromisoformat(vm: &mut Vm, args: Args) -> PyResult<Value> {
             Some(o) => Some(mk_tz(vm, Tz { offset: o, name: None })?),
             None => None,
         };
-        match check_time(h, mi, sec, us, tz, 0) {
-            Ok(t) => time = t,
-            Err(_) => return bad(vm),
-        }
+        let date = date?;
+        time = check_time(h, mi, sec, us, tz, 0)?;
+        return Ok(new_native(&cls, DateTime { date, time }));
     }
-    Ok(new_native(&cls, DateTime { date, time }))
+    Ok(new_native(&cls, DateTime { date: date?, time }))
 }
 
 // ----- strftime -----

@@ -3178,7 +3178,7 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
     a.insert("__new__".into(), staticmethod("__new__", dec_new));
     a.insert("__init__".into(), builtin("__init__", noop_init));
     a.insert("__module__".into(), Value::str("decimal"));
-    let dec_cls = make_class(vm, "Decimal", "decimal", vec![], a)?;
+    let dec_cls = c_type(make_class(vm, "Decimal", "decimal", vec![], a)?);
 
     let ctx_list: &[(&str, NativeFn)] = &[
         ("__repr__", ctx_repr),

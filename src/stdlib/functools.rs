@@ -28,14 +28,14 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
     let info = Value::Class(info);
     attrs.insert("lru_cache".into(), with_data("lru_cache", lru_cache, info.clone()));
     attrs.insert("cache".into(), with_data("cache", cache, info));
-    let partial = new_class(
+    let partial = super::helpers_c::c_type(new_class(
         vm,
         "partial",
         "functools",
         vec![],
         &[("__call__", partial_call), ("__repr__", partial_repr)],
         vec![("__new__", static_method("partial", "__new__", partial_new))],
-    )?;
+    )?);
     attrs.insert("partial".into(), Value::Class(partial));
     attrs.insert(
         "WRAPPER_ASSIGNMENTS".into(),

@@ -30,14 +30,20 @@ pub fn module(_vm: &mut Vm) -> PyResult<Value> {
 
 type Heap = Rc<RefCell<Vec<Value>>>;
 
-fn heap_arg(v: &Value) -> PyResult<Heap> {
+/// The list of a heap function's first argument; `which` is " 1" when the
+/// function takes more than one (Argument Clinic numbers them then).
+fn heap_arg(v: &Value, fname: &str, which: &str) -> PyResult<Heap> {
+    let bad = || {
+        let got: std::rc::Rc<str> = if matches!(v, Value::None) { "None".into() } else { v.type_name() };
+        PyErr::type_error(format!("{fname}() argument{which} must be list, not {got}"))
+    };
     match v {
         Value::List(l) => Ok(l.clone()),
         Value::Instance(i) => match &*i.base.borrow() {
             Some(Value::List(l)) => Ok(l.clone()),
-            _ => Err(PyErr::type_error("heap argument must be a list")),
+            _ => Err(bad()),
         },
-        _ => Err(PyErr::type_error("heap argument must be a list")),
+        _ => Err(bad()),
     }
 }
 
@@ -107,7 +113,7 @@ fn sift_up(vm: &mut Vm, h: &Heap, mut pos: usize) -> PyResult<()> {
 
 fn heappush(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [heap, item] = args.exact("heappush")?;
-    let h = heap_arg(&heap)?;
+    let h = heap_arg(&heap, "heappush", " 1")?;
     h.borrow_mut().push(item);
     let n = h.borrow().len();
     sift_down(vm, &h, 0, n - 1)?;
@@ -116,7 +122,7 @@ fn heappush(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 fn heappop(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [heap] = args.exact("heappop")?;
-    let h = heap_arg(&heap)?;
+    let h = heap_arg(&heap, "heappop", "")?;
     let last = h.borrow_mut().pop().ok_or_else(|| PyErr::index_error("index out of range"))?;
     if h.borrow().is_empty() {
         return Ok(last);
@@ -129,7 +135,7 @@ fn heappop(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 fn heapreplace(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [heap, item] = args.exact("heapreplace")?;
-    let h = heap_arg(&heap)?;
+    let h = heap_arg(&heap, "heapreplace", " 1")?;
     if h.borrow().is_empty() {
         return Err(PyErr::index_error("index out of range"));
     }
@@ -141,7 +147,7 @@ fn heapreplace(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 fn heappushpop(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [heap, item] = args.exact("heappushpop")?;
-    let h = heap_arg(&heap)?;
+    let h = heap_arg(&heap, "heappushpop", " 1")?;
     if h.borrow().is_empty() {
         return Ok(item);
     }
@@ -160,7 +166,7 @@ fn heappushpop(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 fn heapify(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [heap] = args.exact("heapify")?;
-    let h = heap_arg(&heap)?;
+    let h = heap_arg(&heap, "heapify", "")?;
     let n = h.borrow().len();
     for i in (0..n / 2).rev() {
         sift_up(vm, &h, i)?;

@@ -47,6 +47,15 @@ pub fn make_class(vm: &mut Vm, name: &str, module: &str, bases: Vec<Rc<Class>>, 
     })
 }
 
+/// Marks a class just made as one CPython implements in C (error messages then
+/// say 'datetime.date'); call it before the class is shared.
+pub fn c_type(c: Rc<Class>) -> Rc<Class> {
+    match Rc::try_unwrap(c) {
+        Ok(c) => Rc::new(Class { c_type: true, ..c }),
+        Err(c) => c,
+    }
+}
+
 pub fn methods(list: &[(&str, NativeFn)], owner: &str) -> Attrs {
     let mut a = Attrs::default();
     for (n, f) in list {

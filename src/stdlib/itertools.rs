@@ -126,7 +126,9 @@ impl DynIterator for Cycle {
 }
 
 fn cycle(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [iterable] = args.exact("cycle")?;
+    args.no_kwargs("cycle")?;
+    let [iterable] = args.bind("cycle", ["iterable"], 1, 1)?;
+    let iterable = iterable.unwrap_or(Value::None);
     let it = vm.iter(&iterable)?;
     Ok(dyn_iter(Cycle { it: Some(it), saved: Vec::new(), index: 0 }))
 }
@@ -598,7 +600,8 @@ impl DynIterator for StarMap {
     fn next(&mut self, vm: &mut Vm) -> PyResult<Option<Value>> {
         vm.tick()?;
         let Some(v) = vm.next(&self.it)? else { return Ok(None) };
-        let a = vm.collect(&v).map_err(|_| PyErr::type_error("iterator should return tuples"))?;
+        // CPython's starmap takes any iterable item (PySequence_Tuple) and lets its error through.
+        let a = vm.collect(&v)?;
         vm.call(&self.func, Args::new(a)).map(Some)
     }
 }
@@ -724,8 +727,9 @@ impl DynIterator for ZipLongest {
 
 fn zip_longest(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let fill = take_kw(&mut args, "fillvalue").unwrap_or(Value::None);
-    if let Some((k, _)) = args.kw.first() {
-        return Err(PyErr::type_error(format!("zip_longest() got an unexpected keyword argument '{k}'")));
+    if !args.kw.is_empty() {
+        // CPython's zip_longest_new names no keyword here.
+        return Err(PyErr::type_error("zip_longest() got an unexpected keyword argument"));
     }
     let mut iters = Vec::new();
     for a in args.pos.iter() {

@@ -52,6 +52,7 @@ fn make_class(name: &str, module: &str, bases: Vec<Rc<Class>>, tag: TypeTag, dic
         exc_kind: None,
         is_exception: base.is_exception,
         is_user: false,
+        c_type: false,
     })
 }
 

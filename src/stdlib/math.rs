@@ -979,7 +979,7 @@ fn isclose(vm: &mut Vm, args: Args) -> PyResult<Value> {
             args.pos.len()
         )));
     }
-    let [a, b, rel_tol, abs_tol] = args.bind("isclose", ["a", "b", "rel_tol", "abs_tol"], 2, 2)?;
+    let [a, b, rel_tol, abs_tol] = args.bind_c("isclose", ["a", "b", "rel_tol", "abs_tol"], 0, 2)?;
     let a = to_float(vm, &a.unwrap_or(Value::None))?;
     let b = to_float(vm, &b.unwrap_or(Value::None))?;
     let rel = match rel_tol {

@@ -70,8 +70,8 @@ struct MatchData {
 pub fn module(vm: &mut Vm) -> PyResult<Value> {
     let exc = vm.exc_class(ExcKind::Exception);
     let error = make_class("error", vec![exc], TypeTag::BaseException, Attrs::default());
-    let pattern = make_class("Pattern", vec![vm.types.object.clone()], TypeTag::Native, pattern_methods());
-    let match_ = make_class("Match", vec![vm.types.object.clone()], TypeTag::Native, match_methods());
+    let pattern = super::helpers_c::c_type(make_class("Pattern", vec![vm.types.object.clone()], TypeTag::Native, pattern_methods()));
+    let match_ = super::helpers_c::c_type(make_class("Match", vec![vm.types.object.clone()], TypeTag::Native, match_methods()));
     let classes = Rc::new(Classes { pattern: pattern.clone(), match_: match_.clone(), error: error.clone() });
     let holder = Value::Native(Rc::new(NativeObject {
         class: pattern.clone(),
@@ -135,6 +135,7 @@ fn make_class(name: &str, bases: Vec<Rc<Class>>, tag: TypeTag, dict: Attrs) -> R
         exc_kind: None,
         is_exception: base.is_exception,
         is_user: false,
+        c_type: false,
     })
 }
 
@@ -895,8 +896,20 @@ fn do_sub(vm: &mut Vm, pat: &Value, repl: &Value, string: &Value, count: i64) ->
     let template = match repl {
         Value::Str(s) => Some(parse_template(&pd.cls, &pd.c, s.as_str())?),
         _ if crate::builtins::functions::is_callable(repl) => None,
-        Value::Bytes(_) => return Err(PyErr::type_error("expected str instance, bytes found")),
-        _ => return Err(PyErr::type_error(format!("expected str instance, {} found", repl.type_name()))),
+        // A bytes literal is joined as it is (and fails there, at the first match).
+        Value::Bytes(_) => None,
+        _ => {
+            return Err(PyErr::type_error(format!(
+                "decoding to str: need a bytes-like object, {} found",
+                repl.type_name()
+            )))
+        }
+    };
+    // CPython joins a list of pieces (non-empty literal runs and replacements): a
+    // replacement that is not a str fails as that list's item.
+    let mut pieces = 0usize;
+    let bad_item = |i: usize, v: &Value| {
+        PyErr::type_error(format!("sequence item {i}: expected str instance, {} found", v.type_name()))
     };
     let mut out = String::new();
     let mut last = 0usize;
@@ -912,21 +925,33 @@ fn do_sub(vm: &mut Vm, pat: &Value, repl: &Value, string: &Value, count: i64) ->
     };
     all_matches(vm, &pd, &sub, count as usize, need, |vm, spans| {
         let (s, e) = spans[0].unwrap_or((last, last));
-        out.push_str(text.as_str().get(last..s).unwrap_or(""));
+        let before = text.as_str().get(last..s).unwrap_or("");
+        if !before.is_empty() {
+            pieces += 1;
+        }
+        out.push_str(before);
         match &template {
-            Some(t) => expand_template(t, text.as_str(), spans, &mut out),
+            Some(t) => {
+                expand_template(t, text.as_str(), spans, &mut out);
+                pieces += 1;
+            }
+            None if matches!(repl, Value::Bytes(_)) => return Err(bad_item(pieces, repl)),
             None => {
                 let m = make_match(pat, &pd, &sub, spans);
                 match vm.call1(repl, m)? {
-                    Value::Str(r) => out.push_str(r.as_str()),
+                    Value::Str(r) => {
+                        out.push_str(r.as_str());
+                        pieces += 1;
+                    }
                     Value::Instance(i) if matches!(*i.base.borrow(), Some(Value::Str(_))) => {
                         if let Some(Value::Str(r)) = &*i.base.borrow() {
                             out.push_str(r.as_str());
                         }
+                        pieces += 1;
                     }
-                    other => {
-                        return Err(PyErr::type_error(format!("expected str instance, {} found", other.type_name())))
-                    }
+                    // A None replacement is left out, as CPython's pattern_subx does.
+                    Value::None => {}
+                    other => return Err(bad_item(pieces, &other)),
                 }
             }
         }

@@ -304,8 +304,8 @@ impl Value {
     /// For instances, the class name.
     pub fn type_name(&self) -> Rc<str> {
         match self {
-            Value::Instance(i) => i.class.name.clone(),
-            Value::Native(n) => n.type_name().into(),
+            Value::Instance(i) => i.class.tp_name(),
+            Value::Native(n) => n.type_name(),
             _ => self.builtin_type_name().into(),
         }
     }

@@ -458,6 +458,9 @@ pub struct Class {
     pub is_exception: bool,
     /// True for classes defined by Python code (their attributes may be set).
     pub is_user: bool,
+    /// CPython implements this class in C, so its error messages name it by its
+    /// `tp_name`, `module.name` ('datetime.date'); `__name__` stays the plain name.
+    pub c_type: bool,
 }
 
 impl std::fmt::Debug for Class {
@@ -467,6 +470,15 @@ impl std::fmt::Debug for Class {
 }
 
 impl Class {
+    /// The name CPython's error messages use for this class (its `tp_name`).
+    pub fn tp_name(&self) -> Rc<str> {
+        if self.c_type {
+            format!("{}.{}", self.module, self.name).into()
+        } else {
+            self.name.clone()
+        }
+    }
+
     /// Looks `name` up along the MRO (the class first).
     pub fn lookup(&self, name: &str) -> Option<Value> {
         if let Some(v) = self.dict.borrow().get(name) {
@@ -654,8 +666,8 @@ pub struct NativeObject {
 }
 
 impl NativeObject {
-    pub fn type_name(&self) -> &str {
-        &self.class.name
+    pub fn type_name(&self) -> Rc<str> {
+        self.class.tp_name()
     }
 }
 

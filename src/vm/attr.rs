@@ -240,7 +240,7 @@ impl Vm {
         if let Some(ga) = cls.lookup("__getattr__") {
             return self.call(&ga, Args::new([obj.clone(), Value::str(name)]));
         }
-        Err(PyErr::attribute_error(format!("'{}' object has no attribute '{name}'", cls.name)))
+        Err(PyErr::attribute_error(format!("'{}' object has no attribute '{name}'", cls.tp_name())))
     }
 
     fn class_getattr(&mut self, cls: &Rc<Class>, name: &str) -> PyResult<Value> {
@@ -443,7 +443,7 @@ impl Vm {
             };
         }
         if inst.attrs.borrow_mut().shift_remove(name).is_none() {
-            return Err(PyErr::attribute_error(format!("'{}' object has no attribute '{name}'", inst.class.name)));
+            return Err(PyErr::attribute_error(format!("'{}' object has no attribute '{name}'", inst.class.tp_name())));
         }
         Ok(())
     }

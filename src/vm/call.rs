@@ -447,7 +447,40 @@ impl Vm {
             exc_kind: None,
             is_exception,
             is_user: true,
+            c_type: false,
         }))
+    }
+
+    /// How CPython's call errors name a callable (`_PyObject_FunctionStr`):
+    /// `__main__.f()`, `__main__.C.m()`, `len()`, `list.append()`, `dict()`.
+    pub fn function_str(&mut self, func: &Value) -> String {
+        match func {
+            Value::Function(fun) => format!("__main__.{}()", fun.qualname.borrow()),
+            Value::BoundMethod(m) => {
+                let inner = m.func.clone();
+                self.function_str(&inner)
+            }
+            Value::Builtin(b) => match &b.owner {
+                Some(o) => format!("{o}.{}()", b.name),
+                None => format!("{}()", b.name),
+            },
+            Value::Class(c) if &*c.module == "builtins" => format!("{}()", c.qualname),
+            Value::Class(c) => format!("{}.{}()", c.module, c.qualname),
+            other => self.str(other).unwrap_or_else(|_| format!("{}()", other.type_name())),
+        }
+    }
+
+    /// `f(**a, **b)` with a key in both: CPython names the function in the error.
+    pub(crate) fn prefix_multiple_values(&mut self, e: PyErr, func: &Value) -> PyErr {
+        if let exception::ErrRepr::New { kind: ExcKind::TypeError, args } = e.repr() {
+            if let Some(Value::Str(s)) = args.first() {
+                if s.as_str().starts_with("got multiple values for keyword argument") {
+                    let msg = format!("{} {}", self.function_str(func), s.as_str());
+                    return PyErr::type_error(msg);
+                }
+            }
+        }
+        e
     }
 
     /// `with ctx as x`: returns (bound `__exit__`, result of `__enter__()`).

@@ -767,6 +767,17 @@ impl Vm {
                 }
                 Op::ListExtend(d) => {
                     let it = pop!(f);
+                    let call_star = d & crate::compile::code::CALL_STAR != 0;
+                    let d = d & !crate::compile::code::CALL_STAR;
+                    if !super::iter::has_iter(&it) {
+                        let what = if call_star {
+                            let func = f.stack[f.stack.len() - 2].clone();
+                            format!("{} argument", self.function_str(&func))
+                        } else {
+                            "Value".to_owned()
+                        };
+                        return Err(PyErr::type_error(format!("{what} after * must be an iterable, not {}", it.type_name())));
+                    }
                     let items = self.collect(&it)?;
                     let idx = f.stack.len() - 1 - d as usize;
                     match &f.stack[idx] {
@@ -789,7 +800,22 @@ impl Vm {
                     let idx = f.stack.len() - 1 - d as usize;
                     let Value::Dict(dict) = f.stack[idx].clone() else { unreachable!("DictUpdate targets a dict") };
                     let is_merge = matches!(op, Op::DictMerge(_));
-                    self.dict_update_from(&dict, &m, is_merge)?;
+                    if is_merge {
+                        // `f(**m)`: the call's errors name `f` (the stack holds f, args, kwargs).
+                        let func = f.stack[idx - 2].clone();
+                        if !matches!(m, Value::Dict(_)) && !self.hasattr(&m, "keys")? {
+                            let fname = self.function_str(&func);
+                            return Err(PyErr::type_error(format!(
+                                "{fname} argument after ** must be a mapping, not {}",
+                                m.type_name()
+                            )));
+                        }
+                        if let Err(e) = self.dict_update_from(&dict, &m, true) {
+                            return Err(self.prefix_multiple_values(e, &func));
+                        }
+                    } else {
+                        self.dict_update_from(&dict, &m, false)?;
+                    }
                 }
                 Op::ListToTuple => {
                     let v = pop!(f);

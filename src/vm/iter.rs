@@ -1522,6 +1522,31 @@ fn already_executing() -> PyErr {
     PyErr::value_error("generator already executing")
 }
 
+/// Whether `iter(v)` has a way to iterate `v` (it may still fail inside `__iter__`).
+pub fn has_iter(v: &Value) -> bool {
+    match v {
+        Value::List(_)
+        | Value::Tuple(_)
+        | Value::Bytes(_)
+        | Value::ByteArray(_)
+        | Value::Str(_)
+        | Value::Range(_)
+        | Value::Dict(_)
+        | Value::Set(_)
+        | Value::FrozenSet(_)
+        | Value::Iterator(_)
+        | Value::Generator(_) => true,
+        Value::Instance(i) => {
+            i.class.lookup("__iter__").is_some()
+                || i.class.lookup("__getitem__").is_some()
+                || i.base.borrow().as_ref().is_some_and(has_iter)
+        }
+        Value::Native(n) => n.class.lookup("__iter__").is_some(),
+        Value::Class(c) => crate::stdlib::r#enum::class_members(c).is_some(),
+        _ => false,
+    }
+}
+
 #[cold]
 pub fn not_iterable(v: &Value) -> PyErr {
     PyErr::type_error(format!("'{}' object is not iterable", v.type_name()))

@@ -91,10 +91,15 @@ impl Vm {
             return Ok(r);
         }
         let (name, rname, _) = dunder(op);
-        self.dunder_binary(a, b, name, rname).and_then(|r| match r {
+        match self.dunder_binary(a, b, name, rname)? {
             Some(v) => Ok(v),
+            // `int | None`: type's own `__or__` (a union).
+            None if op == BinOp::BitOr => match crate::builtins::union_type::union_or(self, a, b)? {
+                Some(u) => Ok(u),
+                None => Err(unsupported(a, b, op.symbol())),
+            },
             None => Err(unsupported(a, b, op.symbol())),
-        })
+        }
     }
 
     /// `a.__op__(b)`, then `b.__rop__(a)`; `None` when both decline.
@@ -770,11 +775,18 @@ impl Vm {
         if let Some(r) = self.dunder_binary(a, b, name, rname)? {
             return self.truthy(&r);
         }
-        for (side, other, first) in [(a, b, true), (b, a, false)] {
-            if let Instance(i) = side {
-                if let Some(base) = i.base.borrow().clone() {
-                    return if first { self.order(&base, other, op) } else { self.order(other, &base, op) };
-                }
+        // An instance of a builtin subclass compares as its builtin value; when
+        // that has no ordering either, the error names the subclass ('Counter').
+        let unwrap = |v: &Value| match v {
+            Instance(i) => i.base.borrow().clone(),
+            _ => Option::None,
+        };
+        let (ba, bb) = (unwrap(a), unwrap(b));
+        if ba.is_some() || bb.is_some() {
+            let x = ba.unwrap_or_else(|| a.clone());
+            let y = bb.unwrap_or_else(|| b.clone());
+            if has_native_order(&x, &y) {
+                return self.order(&x, &y, op);
             }
         }
         Err(PyErr::type_error(format!(
@@ -953,6 +965,20 @@ fn cmp_float_int(x: f64, i: &Value) -> Option<std::cmp::Ordering> {
         std::cmp::Ordering::Equal => Some(if x > fl { std::cmp::Ordering::Greater } else { std::cmp::Ordering::Equal }),
         o => Some(o),
     }
+}
+
+/// Whether `order` compares this pair of builtin values natively.
+fn has_native_order(a: &Value, b: &Value) -> bool {
+    use Value::*;
+    let num = |v: &Value| is_int(v) || matches!(v, Float(_));
+    matches!(
+        (a, b),
+        (Str(_), Str(_))
+            | (Bytes(_) | ByteArray(_), Bytes(_) | ByteArray(_))
+            | (List(_), List(_))
+            | (Tuple(_), Tuple(_))
+            | (Set(_) | FrozenSet(_), Set(_) | FrozenSet(_))
+    ) || (num(a) && num(b))
 }
 
 fn ord_matches(o: std::cmp::Ordering, op: CmpOp) -> bool {
