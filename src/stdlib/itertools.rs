@@ -724,8 +724,9 @@ impl DynIterator for ZipLongest {
 
 fn zip_longest(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let fill = take_kw(&mut args, "fillvalue").unwrap_or(Value::None);
-    if let Some((k, _)) = args.kw.first() {
-        return Err(PyErr::type_error(format!("zip_longest() got an unexpected keyword argument '{k}'")));
+    if !args.kw.is_empty() {
+        // CPython 3.11's itertoolsmodule.c words it without the name.
+        return Err(PyErr::type_error("zip_longest() got an unexpected keyword argument"));
     }
     let mut iters = Vec::new();
     for a in args.pos.iter() {
