@@ -273,7 +273,9 @@ impl Vm {
             let mut a = Args { pos: args.pos.clone(), kw: args.kw.clone() };
             a.pos.insert(0, Value::Class(cls.clone()));
             let obj = self.call(&new, a)?;
-            if !self.isinstance(&obj, cls) {
+            // An enum class's call is a member lookup (EnumType.__call__): the
+            // member's `__init__` ran when the class was made, not again here.
+            if !self.isinstance(&obj, cls) || crate::stdlib::r#enum::is_enum_class(cls) {
                 return Ok(obj);
             }
             obj
