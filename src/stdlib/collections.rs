@@ -28,6 +28,11 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
             ("__repr__", counter_repr),
             ("__str__", counter_repr),
             ("__eq__", counter_eq),
+            ("__ne__", counter_ne),
+            ("__lt__", counter_lt),
+            ("__le__", counter_le),
+            ("__gt__", counter_gt),
+            ("__ge__", counter_ge),
             ("__add__", counter_add),
             ("__sub__", counter_sub),
             ("__or__", counter_or),
@@ -202,8 +207,11 @@ fn counter_init(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let mut pos = args.pos.into_iter();
     let this = pos.next().unwrap_or(Value::None);
     let src = pos.next();
-    if pos.next().is_some() {
-        return Err(PyErr::type_error("expected at most 1 argument, got 2"));
+    if pos.len() > 0 {
+        return Err(PyErr::type_error(format!(
+            "Counter.__init__() takes from 1 to 2 positional arguments but {} were given",
+            pos.len() + 2
+        )));
     }
     count_into(vm, &this, src, args.kw, false)?;
     Ok(Value::None)
@@ -213,8 +221,11 @@ fn counter_update(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let mut pos = args.pos.into_iter();
     let this = pos.next().unwrap_or(Value::None);
     let src = pos.next();
-    if pos.next().is_some() {
-        return Err(PyErr::type_error("expected at most 1 argument, got 2"));
+    if pos.len() > 0 {
+        return Err(PyErr::type_error(format!(
+            "Counter.update() takes from 1 to 2 positional arguments but {} were given",
+            pos.len() + 2
+        )));
     }
     count_into(vm, &this, src, args.kw, false)?;
     Ok(Value::None)
@@ -224,8 +235,11 @@ fn counter_subtract(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let mut pos = args.pos.into_iter();
     let this = pos.next().unwrap_or(Value::None);
     let src = pos.next();
-    if pos.next().is_some() {
-        return Err(PyErr::type_error("expected at most 1 argument, got 2"));
+    if pos.len() > 0 {
+        return Err(PyErr::type_error(format!(
+            "Counter.subtract() takes from 1 to 2 positional arguments but {} were given",
+            pos.len() + 2
+        )));
     }
     count_into(vm, &this, src, args.kw, true)?;
     Ok(Value::None)
@@ -397,19 +411,53 @@ fn counter_operands(vm: &Vm, args: Args, name: &str) -> PyResult<Option<(Value, 
     Ok(Some((a, b)))
 }
 
-fn counter_eq(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let Some((a, b)) = counter_operands(vm, args, "__eq__")? else { return Ok(Value::NotImplemented) };
-    for (x, y) in [(&a, &b), (&b, &a)] {
-        let d = self_dict(x, "__eq__")?;
+/// `all(a[e] OP b[e] for c in (a, b) for e in c)`: Counter's rich comparisons
+/// (3.10+), where a missing element counts as zero.
+fn counter_all(vm: &mut Vm, a: &Value, b: &Value, op: CmpOp, name: &str) -> PyResult<bool> {
+    for x in [a, b] {
+        let d = self_dict(x, name)?;
         for (k, _) in dict_items(&d) {
             vm.tick()?;
-            let (p, q) = (vm.getitem(x, &k)?, vm.getitem(y, &k)?);
-            if !vm.eq(&p, &q)? {
-                return Ok(Value::Bool(false));
+            let (p, q) = (vm.getitem(a, &k)?, vm.getitem(b, &k)?);
+            if !vm.compare_op(&p, &q, op)? {
+                return Ok(false);
             }
         }
     }
-    Ok(Value::Bool(true))
+    Ok(true)
+}
+
+fn counter_eq(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let Some((a, b)) = counter_operands(vm, args, "__eq__")? else { return Ok(Value::NotImplemented) };
+    Ok(Value::Bool(counter_all(vm, &a, &b, CmpOp::Eq, "__eq__")?))
+}
+
+fn counter_ne(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let Some((a, b)) = counter_operands(vm, args, "__ne__")? else { return Ok(Value::NotImplemented) };
+    Ok(Value::Bool(!counter_all(vm, &a, &b, CmpOp::Eq, "__ne__")?))
+}
+
+fn counter_le(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let Some((a, b)) = counter_operands(vm, args, "__le__")? else { return Ok(Value::NotImplemented) };
+    Ok(Value::Bool(counter_all(vm, &a, &b, CmpOp::LtE, "__le__")?))
+}
+
+fn counter_ge(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let Some((a, b)) = counter_operands(vm, args, "__ge__")? else { return Ok(Value::NotImplemented) };
+    Ok(Value::Bool(counter_all(vm, &a, &b, CmpOp::GtE, "__ge__")?))
+}
+
+/// `self <= other and self != other`, as collections/__init__.py.
+fn counter_lt(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let Some((a, b)) = counter_operands(vm, args, "__lt__")? else { return Ok(Value::NotImplemented) };
+    let r = counter_all(vm, &a, &b, CmpOp::LtE, "__lt__")? && !counter_all(vm, &a, &b, CmpOp::Eq, "__lt__")?;
+    Ok(Value::Bool(r))
+}
+
+fn counter_gt(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let Some((a, b)) = counter_operands(vm, args, "__gt__")? else { return Ok(Value::NotImplemented) };
+    let r = counter_all(vm, &a, &b, CmpOp::GtE, "__gt__")? && !counter_all(vm, &a, &b, CmpOp::Eq, "__gt__")?;
+    Ok(Value::Bool(r))
 }
 
 #[derive(Clone, Copy)]
@@ -1337,9 +1385,82 @@ pub fn make_namedtuple_class(
         typename,
         module,
         vec![tuple],
-        &[("__repr__", nt_repr), ("__str__", nt_repr), ("_asdict", nt_asdict), ("_replace", nt_replace), ("__getnewargs__", nt_getnewargs)],
+        &[
+            ("__repr__", nt_repr),
+            ("__str__", nt_repr),
+            ("_asdict", nt_asdict),
+            ("_replace", nt_replace),
+            ("__getnewargs__", nt_getnewargs),
+            ("__setattr__", nt_setattr),
+            ("__delattr__", nt_delattr),
+        ],
         extra,
     )
+}
+
+/// What a write or deletion of `name` on a namedtuple instance meets, as CPython:
+/// a field (a read-only `_tuplegetter`), no `__dict__` when every class from the
+/// instance's down to the namedtuple has `__slots__`, or the ordinary path.
+enum NtAttr {
+    Field,
+    NoDict,
+    Plain(Rc<Instance>),
+}
+
+fn nt_attr_kind(vm: &Vm, this: &Value, name: &str) -> NtAttr {
+    let Value::Instance(inst) = this else { return NtAttr::NoDict };
+    let cls = vm.type_of(this);
+    let is_nt = |c: &Rc<Class>| {
+        matches!(c.dict.borrow().get("__setattr__"), Some(Value::Builtin(b)) if b.func as usize == nt_setattr as NativeFn as usize)
+    };
+    let owner = cls.mro_with_self().find(|c| c.dict.borrow().get(name).is_some());
+    if let Some(o) = &owner {
+        if is_nt(o) && matches!(o.dict.borrow().get(name), Some(Value::Property(_))) {
+            return NtAttr::Field;
+        }
+        if matches!(o.dict.borrow().get(name), Some(Value::Property(_))) {
+            return NtAttr::Plain(inst.clone());
+        }
+    }
+    for c in cls.mro_with_self() {
+        if is_nt(&c) {
+            return NtAttr::NoDict;
+        }
+        if c.dict.borrow().get("__slots__").is_none() {
+            break;
+        }
+    }
+    NtAttr::Plain(inst.clone())
+}
+
+fn nt_setattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [this, name, v] = args.exact("__setattr__")?;
+    let Value::Str(n) = &name else {
+        return Err(PyErr::type_error(format!("attribute name must be string, not '{}'", name.type_name())));
+    };
+    match nt_attr_kind(vm, &this, n.as_str()) {
+        NtAttr::Field => Err(PyErr::attribute_error("can't set attribute")),
+        NtAttr::NoDict => Err(PyErr::attribute_error(format!("'{}' object has no attribute '{}'", this.type_name(), n.as_str()))),
+        NtAttr::Plain(inst) => {
+            vm.object_setattr(&this, &inst, n.as_str(), v)?;
+            Ok(Value::None)
+        }
+    }
+}
+
+fn nt_delattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [this, name] = args.exact("__delattr__")?;
+    let Value::Str(n) = &name else {
+        return Err(PyErr::type_error(format!("attribute name must be string, not '{}'", name.type_name())));
+    };
+    match nt_attr_kind(vm, &this, n.as_str()) {
+        NtAttr::Field => Err(PyErr::attribute_error("can't delete attribute")),
+        NtAttr::NoDict => Err(PyErr::attribute_error(format!("'{}' object has no attribute '{}'", this.type_name(), n.as_str()))),
+        NtAttr::Plain(inst) => {
+            vm.object_delattr(&this, &inst, n.as_str())?;
+            Ok(Value::None)
+        }
+    }
 }
 
 fn nt_field(_vm: &mut Vm, args: Args) -> PyResult<Value> {

@@ -21,6 +21,8 @@ struct Field {
     compare: bool,
     hash: Option<Value>,
     kw_only: bool,
+    /// `field(kw_only=...)` was given; otherwise the decorator's `kw_only` decides.
+    kw_only_given: bool,
 }
 
 struct Missing;
@@ -33,6 +35,7 @@ struct Opts {
     order: bool,
     unsafe_hash: bool,
     frozen: bool,
+    kw_only: bool,
 }
 
 fn state(vm: &mut Vm) -> PyResult<(Rc<Class>, Rc<Class>, Value)> {
@@ -183,7 +186,8 @@ fn field(vm: &mut Vm, args: Args) -> PyResult<Value> {
         repr: bool_kw(vm, repr, true)?,
         compare: bool_kw(vm, compare, true)?,
         hash: hash.filter(|h| !h.is_none()),
-        kw_only: bool_kw(vm, kw_only, false)?,
+        kw_only_given: kw_only.as_ref().is_some_and(|k| !k.is(&missing)),
+        kw_only: bool_kw(vm, kw_only.filter(|k| !k.is(&missing)), false)?,
     };
     Ok(new_native(&fcls, f))
 }
@@ -191,7 +195,7 @@ fn field(vm: &mut Vm, args: Args) -> PyResult<Value> {
 fn dataclass(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let mut args = args;
     let cls = if args.pos.is_empty() { None } else { Some(args.pos.remove(0)) };
-    let [init, repr, eq, order, unsafe_hash, frozen, _match_args, _kw_only, _slots, _weakref] = args.bind(
+    let [init, repr, eq, order, unsafe_hash, frozen, _match_args, kw_only, _slots, _weakref] = args.bind(
         "dataclass",
         ["init", "repr", "eq", "order", "unsafe_hash", "frozen", "match_args", "kw_only", "slots", "weakref_slot"],
         0,
@@ -204,11 +208,15 @@ fn dataclass(vm: &mut Vm, args: Args) -> PyResult<Value> {
         order: bool_kw(vm, order, false)?,
         unsafe_hash: bool_kw(vm, unsafe_hash, false)?,
         frozen: bool_kw(vm, frozen, false)?,
+        kw_only: bool_kw(vm, kw_only, false)?,
     };
     match cls {
         Some(Value::None) | None => {
             let data = Value::tuple(
-                [opts.init, opts.repr, opts.eq, opts.order, opts.unsafe_hash, opts.frozen].iter().map(|b| Value::Bool(*b)).collect(),
+                [opts.init, opts.repr, opts.eq, opts.order, opts.unsafe_hash, opts.frozen, opts.kw_only]
+                    .iter()
+                    .map(|b| Value::Bool(*b))
+                    .collect(),
             );
             Ok(builtin_with("wrap", dataclass_wrap, data))
         }
@@ -220,7 +228,7 @@ fn dataclass_wrap(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [data, cls] = args.exact("wrap")?;
     let Value::Tuple(t) = &data else { return Err(PyErr::type_error("bad dataclass options")) };
     let b = |i: usize| matches!(t.get(i), Some(Value::Bool(true)));
-    let opts = Opts { init: b(0), repr: b(1), eq: b(2), order: b(3), unsafe_hash: b(4), frozen: b(5) };
+    let opts = Opts { init: b(0), repr: b(1), eq: b(2), order: b(3), unsafe_hash: b(4), frozen: b(5), kw_only: b(6) };
     process(vm, cls, opts)
 }
 
@@ -283,6 +291,7 @@ fn process(vm: &mut Vm, cls_v: Value, opts: Opts) -> PyResult<Value> {
                 compare: true,
                 hash: None,
                 kw_only: false,
+                kw_only_given: false,
             },
             None => Field {
                 name: String::new(),
@@ -294,10 +303,14 @@ fn process(vm: &mut Vm, cls_v: Value, opts: Opts) -> PyResult<Value> {
                 compare: true,
                 hash: None,
                 kw_only: false,
+                kw_only_given: false,
             },
         };
         f.name = name.clone();
         f.type_ = type_;
+        if opts.kw_only && !f.kw_only_given {
+            f.kw_only = true;
+        }
         if let Some(d) = &f.default {
             if is_mutable_default(d) {
                 return Err(PyErr::value_error(format!(
@@ -453,13 +466,17 @@ fn dc_init(vm: &mut Vm, args: Args) -> PyResult<Value> {
             None => return Err(PyErr::type_error(format!("{qn}() got an unexpected keyword argument '{k}'"))),
         }
     }
-    let missing: Vec<String> = params
-        .iter()
-        .zip(&vals)
-        .filter(|(p, v)| v.is_none() && p.default.is_none() && p.factory.is_none())
-        .map(|(p, _)| format!("'{}'", p.name))
-        .collect();
-    if !missing.is_empty() {
+    // Missing positional parameters are reported first, then keyword-only ones.
+    for kw_only in [false, true] {
+        let missing: Vec<String> = params
+            .iter()
+            .zip(&vals)
+            .filter(|(p, v)| p.kw_only == kw_only && v.is_none() && p.default.is_none() && p.factory.is_none())
+            .map(|(p, _)| format!("'{}'", p.name))
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
         let n = missing.len();
         let list = match n {
             1 => missing[0].clone(),
@@ -467,7 +484,8 @@ fn dc_init(vm: &mut Vm, args: Args) -> PyResult<Value> {
             _ => format!("{}, and {}", missing[..n - 1].join(", "), missing[n - 1]),
         };
         return Err(PyErr::type_error(format!(
-            "{qn}() missing {n} required positional argument{}: {list}",
+            "{qn}() missing {n} required {} argument{}: {list}",
+            if kw_only { "keyword-only" } else { "positional" },
             if n == 1 { "" } else { "s" }
         )));
     }

@@ -13,6 +13,8 @@ use super::helpers_c::*;
 use crate::values::*;
 use crate::vm::Vm;
 
+use super::datetime_iso as iso;
+
 pub const MINYEAR: i64 = 1;
 pub const MAXYEAR: i64 = 9999;
 const US_PER_DAY: i128 = 86_400_000_000;
@@ -949,13 +951,19 @@ fn compare(args: &Args, op: &str) -> PyResult<Option<std::cmp::Ordering>> {
     let (a, b) = two(args);
     let (Some(ka), Some(kb)) = (kind(&a), kind(&b)) else { return Ok(None) };
     if ka != kb {
-        // date and datetime refuse each other by name (CPython's datetime_richcompare);
-        // other mixes are NotImplemented, so the machine words the error.
-        let dates = matches!((&ka, &kb), (Kind::Date, Kind::DateTime) | (Kind::DateTime, Kind::Date));
-        if dates && op != "==" && op != "!=" {
+        if op == "==" || op == "!=" {
+            return Ok(None);
+        }
+        // datetime against a plain date has its own message, whichever side it is on
+        // (the datetime's reflected comparison runs first, being the subclass).
+        if matches!((&ka, &kb), (Kind::DateTime, Kind::Date) | (Kind::Date, Kind::DateTime)) {
             return Err(PyErr::type_error("can't compare datetime.datetime to datetime.date"));
         }
-        return Ok(None);
+        return Err(PyErr::type_error(format!(
+            "'{op}' not supported between instances of '{}' and '{}'",
+            c_type_name(&a),
+            c_type_name(&b)
+        )));
     }
     let (x, ox) = cmp_key(&a, &ka);
     let (y, oy) = cmp_key(&b, &kb);
@@ -967,6 +975,15 @@ fn compare(args: &Args, op: &str) -> PyResult<Option<std::cmp::Ordering>> {
         return Err(PyErr::type_error(format!("can't compare offset-naive and offset-aware {what}")));
     }
     Ok(Some(x.cmp(&y)))
+}
+
+/// The type's name as CPython's messages print it: `datetime.date` for the
+/// module's own types (their C `tp_name`), the bare name for a subclass.
+fn c_type_name(v: &Value) -> String {
+    match v {
+        Value::Native(n) if &*n.class.module == "datetime" => format!("datetime.{}", n.class.name),
+        _ => v.type_name().to_string(),
+    }
 }
 
 fn any_eq(_vm: &mut Vm, args: Args) -> PyResult<Value> {
@@ -1105,7 +1122,7 @@ fn tz_hash(_vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 fn date_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let cls = cls_of(&mut args)?;
-    let [y, m, d] = args.bind("date", ["year", "month", "day"], 0, 3)?;
+    let [y, m, d] = parse_tuple_kw(args, None, ["year", "month", "day"], 3, 3)?;
     let (y, m, d) = (int_arg(vm, y, 0)?, int_arg(vm, m, 0)?, int_arg(vm, d, 0)?);
     Ok(new_native(&cls, check_date(y, m, d)?))
 }
@@ -1181,7 +1198,7 @@ fn date_replace(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let d = self_date(&args, "replace")?;
     let mut a = args;
     a.pos.remove(0);
-    let [y, m, dd] = a.bind("replace", ["year", "month", "day"], 0, 0)?;
+    let [y, m, dd] = parse_tuple_kw(a, Some("replace"), ["year", "month", "day"], 0, 3)?;
     let nd = check_date(int_arg(vm, y, d.y)?, int_arg(vm, m, d.m)?, int_arg(vm, dd, d.d)?)?;
     let cls = vm.type_of(&me);
     Ok(new_native(&cls, nd))
@@ -1258,60 +1275,48 @@ fn ts_to_us(vm: &mut Vm, ts: &Value) -> PyResult<i128> {
     }
 }
 
-/// The date at the start of `s` and the bytes it used; a well-formed date out of
-/// range is the constructor's error, raised once the whole string has parsed.
-fn parse_date_iso(s: &str) -> Option<(PyResult<Date>, usize)> {
-    let b = s.as_bytes();
-    let digits = |from: usize, n: usize| -> Option<i64> {
-        if from + n > b.len() || !b[from..from + n].iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        s[from..from + n].parse().ok()
-    };
-    let y = digits(0, 4)?;
-    if b.len() > 4 && b[4] == b'-' {
-        if b.len() > 5 && b[5] == b'W' {
-            let w = digits(6, 2)?;
-            let (d, used) = if b.len() > 8 && b[8] == b'-' { (digits(9, 1)?, 10) } else if b.len() > 8 { (digits(8, 1)?, 9) } else { (1, 8) };
-            let ord = iso_week1_monday(y) + (w - 1) * 7 + (d - 1);
-            return Some((Ok(ord2ymd(ord)), used));
-        }
-        let m = digits(5, 2)?;
-        if b.len() < 8 || b[7] != b'-' {
-            return None;
-        }
-        let d = digits(8, 2)?;
-        Some((check_date(y, m, d), 10))
-    } else {
-        let m = digits(4, 2)?;
-        let d = digits(6, 2)?;
-        Some((check_date(y, m, d), 8))
-    }
-}
-
 fn date_fromisoformat(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [c, s] = args.exact("fromisoformat")?;
     let Value::Str(st) = &s else {
-        return Err(PyErr::type_error(format!("fromisoformat: argument must be str")));
+        return Err(PyErr::type_error("fromisoformat: argument must be str"));
     };
-    match parse_date_iso(st.as_str()) {
-        Some((d, used)) if used == st.as_str().len() => {
-            let cls = match c {
-                Value::Class(c) => c,
-                _ => classes(vm)?.date,
-            };
-            Ok(new_native(&cls, d?))
-        }
-        _ => Err(PyErr::value_error(format!("Invalid isoformat string: {}", vm.repr(&s)?))),
+    let chars: Vec<char> = st.as_str().chars().collect();
+    // CPython takes only the three lengths of YYYY-MM-DD, YYYYMMDD, YYYY-Www(-D).
+    let ymd = match st.as_str().len() {
+        7 | 8 | 10 => iso::parse_date(&chars, chars.len()),
+        _ => None,
+    };
+    let Some((y, m, d)) = ymd else {
+        return Err(PyErr::value_error(format!("Invalid isoformat string: {}", vm.repr(&s)?)));
+    };
+    let d = check_date(y, m, d)?;
+    let cls = match c {
+        Value::Class(c) => c,
+        _ => classes(vm)?.date,
+    };
+    Ok(new_native(&cls, d))
+}
+
+/// The timezone of a parsed ISO offset, as `tzinfo_from_isoformat_results`: zero
+/// seconds is UTC, and the offset must be under a day.
+fn iso_tz(vm: &mut Vm, off: Option<(i64, i64)>) -> PyResult<Option<Value>> {
+    let Some((secs, us)) = off else { return Ok(None) };
+    let total = if secs == 0 { 0 } else { secs as i128 * 1_000_000 + us as i128 };
+    if total.abs() >= US_PER_DAY {
+        let d = mk_delta(vm, Delta::from_us(total)?)?;
+        return Err(PyErr::value_error(format!(
+            "offset must be a timedelta strictly between -timedelta(hours=24) and timedelta(hours=24), not {}.",
+            vm.repr(&d)?
+        )));
     }
+    Ok(Some(mk_tz(vm, Tz { offset: total as i64, name: None })?))
 }
 
 // ----- time -----
 
 fn time_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let cls = cls_of(&mut args)?;
-    let fold = kwarg(&mut args, "fold");
-    let [h, m, s, us, tz] = args.bind("time", ["hour", "minute", "second", "microsecond", "tzinfo"], 0, 0)?;
+    let [h, m, s, us, tz, fold] = parse_tuple_kw(args, None, ["hour", "minute", "second", "microsecond", "tzinfo", "fold"], 0, 5)?;
     let t = check_time(int_arg(vm, h, 0)?, int_arg(vm, m, 0)?, int_arg(vm, s, 0)?, int_arg(vm, us, 0)?, tz_arg(tz), int_arg(vm, fold, 0)?)?;
     Ok(new_native(&cls, t))
 }
@@ -1386,8 +1391,8 @@ fn time_replace(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let t = self_time(&args, "replace")?;
     let mut a = args;
     a.pos.remove(0);
-    let fold = kwarg(&mut a, "fold");
-    let [h, m, s, us, tz] = a.bind("replace", ["hour", "minute", "second", "microsecond", "tzinfo"], 0, 0)?;
+    let [h, m, s, us, tz, fold] =
+        parse_tuple_kw(a, Some("replace"), ["hour", "minute", "second", "microsecond", "tzinfo", "fold"], 0, 5)?;
     let tz = match tz {
         None => t.tz.clone(),
         Some(v) => tz_arg(Some(v)),
@@ -1449,77 +1454,17 @@ fn any_dst(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
-/// `HH[:MM[:SS[.fff[fff]]]][tz]`, as datetime.fromisoformat reads its time part.
-fn parse_time_iso(s: &str) -> Option<(i64, i64, i64, i64, Option<i64>)> {
-    let (main, tz) = match s.find(['+', '-', 'Z']) {
-        Some(i) => (&s[..i], Some(&s[i..])),
-        None => (s, None),
-    };
-    let b = main.as_bytes();
-    let two = |i: usize| -> Option<i64> {
-        if i + 2 > b.len() || !b[i..i + 2].iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        main[i..i + 2].parse().ok()
-    };
-    let h = two(0)?;
-    let (mut mi, mut sec, mut us) = (0, 0, 0);
-    let mut i = 2;
-    let colon = b.get(2) == Some(&b':');
-    if i < b.len() {
-        if colon {
-            i += 1;
-        }
-        mi = two(i)?;
-        i += 2;
-        if i < b.len() {
-            if colon {
-                if b[i] != b':' {
-                    return None;
-                }
-                i += 1;
-            }
-            sec = two(i)?;
-            i += 2;
-            if i < b.len() {
-                if b[i] != b'.' && b[i] != b',' {
-                    return None;
-                }
-                let frac = &main[i + 1..];
-                if frac.is_empty() || !frac.bytes().all(|c| c.is_ascii_digit()) {
-                    return None;
-                }
-                let digits: String = frac.chars().take(6).collect();
-                let n: i64 = digits.parse().ok()?;
-                us = n * 10i64.pow(6 - digits.len() as u32);
-            }
-        }
-    }
-    let off = match tz {
-        None => None,
-        Some("Z") => Some(0),
-        Some(t) => {
-            let sign = if t.starts_with('-') { -1 } else { 1 };
-            let (h2, m2, s2, us2, _) = parse_time_iso(&t[1..])?;
-            Some(sign * (((h2 * 60 + m2) * 60 + s2) * 1_000_000 + us2))
-        }
-    };
-    Some((h, mi, sec, us, off))
-}
-
 fn time_fromisoformat(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [_c, s] = args.exact("fromisoformat")?;
     let Value::Str(st) = &s else {
         return Err(PyErr::type_error("fromisoformat: argument must be str"));
     };
     let txt = st.as_str().strip_prefix('T').unwrap_or(st.as_str());
-    let Some((h, mi, sec, us, off)) = parse_time_iso(txt) else {
+    let chars: Vec<char> = txt.chars().collect();
+    let Some((h, mi, sec, us, off)) = iso::parse_time(&chars, 0) else {
         return Err(PyErr::value_error(format!("Invalid isoformat string: {}", vm.repr(&s)?)));
     };
-    let tz = match off {
-        Some(o) => Some(mk_tz(vm, Tz { offset: o, name: None })?),
-        None => None,
-    };
+    let tz = iso_tz(vm, off)?;
     let t = check_time(h, mi, sec, us, tz, 0)?;
     mk_time(vm, t)
 }
@@ -1528,9 +1473,13 @@ fn time_fromisoformat(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 fn dt_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let cls = cls_of(&mut args)?;
-    let fold = kwarg(&mut args, "fold");
-    let [y, mo, d, h, mi, s, us, tz] =
-        args.bind("datetime", ["year", "month", "day", "hour", "minute", "second", "microsecond", "tzinfo"], 0, 3)?;
+    let [y, mo, d, h, mi, s, us, tz, fold] = parse_tuple_kw(
+        args,
+        None,
+        ["year", "month", "day", "hour", "minute", "second", "microsecond", "tzinfo", "fold"],
+        3,
+        8,
+    )?;
     let date = check_date(int_arg(vm, y, 0)?, int_arg(vm, mo, 0)?, int_arg(vm, d, 0)?)?;
     let time = check_time(int_arg(vm, h, 0)?, int_arg(vm, mi, 0)?, int_arg(vm, s, 0)?, int_arg(vm, us, 0)?, tz_arg(tz), int_arg(vm, fold, 0)?)?;
     Ok(new_native(&cls, DateTime { date, time }))
@@ -1602,9 +1551,13 @@ fn dt_replace(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let d = self_dt(&args, "replace")?;
     let mut a = args;
     a.pos.remove(0);
-    let fold = kwarg(&mut a, "fold");
-    let [y, mo, dd, h, mi, s, us, tz] =
-        a.bind("replace", ["year", "month", "day", "hour", "minute", "second", "microsecond", "tzinfo"], 0, 0)?;
+    let [y, mo, dd, h, mi, s, us, tz, fold] = parse_tuple_kw(
+        a,
+        Some("replace"),
+        ["year", "month", "day", "hour", "minute", "second", "microsecond", "tzinfo", "fold"],
+        0,
+        8,
+    )?;
     let date = check_date(int_arg(vm, y, d.date.y)?, int_arg(vm, mo, d.date.m)?, int_arg(vm, dd, d.date.d)?)?;
     let tz = match tz {
         None => d.time.tz.clone(),
@@ -1746,26 +1699,17 @@ fn dt_fromisoformat(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let cls = cls_arg(vm, &args)?;
     let [_c, s] = args.exact("fromisoformat")?;
     let Value::Str(st) = &s else {
-        return Err(PyErr::type_error(format!("fromisoformat: argument must be str")));
+        return Err(PyErr::type_error("fromisoformat: argument must be str"));
     };
-    let bad = |vm: &mut Vm| -> PyResult<Value> { Err(PyErr::value_error(format!("Invalid isoformat string: {}", vm.repr(&s)?))) };
-    let txt = st.as_str();
-    let Some((date, used)) = parse_date_iso(txt) else { return bad(vm) };
-    let rest = &txt[used..];
-    let mut time = Time { h: 0, mi: 0, s: 0, us: 0, tz: None, fold: 0 };
-    if !rest.is_empty() {
-        let mut chars = rest.chars();
-        chars.next();
-        let Some((h, mi, sec, us, off)) = parse_time_iso(chars.as_str()) else { return bad(vm) };
-        let tz = match off {
-            Some(o) => Some(mk_tz(vm, Tz { offset: o, name: None })?),
-            None => None,
-        };
-        let date = date?;
-        time = check_time(h, mi, sec, us, tz, 0)?;
-        return Ok(new_native(&cls, DateTime { date, time }));
-    }
-    Ok(new_native(&cls, DateTime { date: date?, time }))
+    let chars: Vec<char> = st.as_str().chars().collect();
+    let Some(((y, m, d), (h, mi, sec, us, off))) = iso::parse_datetime(&chars) else {
+        return Err(PyErr::value_error(format!("Invalid isoformat string: {}", vm.repr(&s)?)));
+    };
+    // CPython makes the timezone first, then checks the date and time fields.
+    let tz = iso_tz(vm, off)?;
+    let date = check_date(y, m, d)?;
+    let time = check_time(h, mi, sec, us, tz, 0)?;
+    Ok(new_native(&cls, DateTime { date, time }))
 }
 
 // ----- strftime -----

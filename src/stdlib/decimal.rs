@@ -403,6 +403,29 @@ fn cur(sh: &Shared) -> (Value, Ctx) {
 
 // ----- the arithmetic (Lib/_pydecimal.py) -----
 
+/// Whether two finite-or-infinite values are numerically equal (`new_self != self`
+/// in `next_plus`; the exponents there differ by at most the precision).
+fn same_value(a: &Dec, b: &Dec) -> bool {
+    if a.kind != b.kind {
+        return false;
+    }
+    if a.kind == Kind::Inf {
+        return a.neg == b.neg;
+    }
+    if a.is_zero() || b.is_zero() {
+        return a.is_zero() && b.is_zero();
+    }
+    if a.neg != b.neg {
+        return false;
+    }
+    let e = a.exp.min(b.exp);
+    let (da, db) = ((a.exp - e) as u64, (b.exp - e) as u64);
+    if da > MAX_DIGITS || db > MAX_DIGITS {
+        return false;
+    }
+    &a.coeff * pow10_small(da) == &b.coeff * pow10_small(db)
+}
+
 struct Op<'a> {
     c: &'a Ctx,
     st: u16,
@@ -787,6 +810,31 @@ impl Op<'_> {
             d.neg = false;
         }
         self.fix(d)
+    }
+
+    /// `next_plus` (`up`) / `next_minus`: the neighbour toward +/- infinity, as
+    /// _pydecimal: round toward it with flags ignored; when that leaves the value
+    /// as it was, add (subtract) a unit below the smallest exponent.
+    fn next_toward(&mut self, a: &Dec, up: bool) -> PyResult<Dec> {
+        if let Some(n) = self.check_nans(a, None) {
+            return Ok(n);
+        }
+        let mut c2 = *self.c;
+        if a.kind == Kind::Inf {
+            if a.neg != up {
+                return Ok(a.clone());
+            }
+            return Ok(Dec::fin(up, pow10(c2.prec)? - 1, c2.etop()));
+        }
+        c2.rounding = if up { Rounding::Ceiling } else { Rounding::Floor };
+        let mut o = Op { c: &c2, st: 0 };
+        let new = o.fix(a.clone())?;
+        if !same_value(&new, a) {
+            return Ok(new);
+        }
+        let tiny = Dec::fin(!up, BigInt::one(), c2.etiny() - 1);
+        let mut o = Op { c: &c2, st: 0 };
+        o.add(a, &tiny)
     }
 
     fn sqrt(&mut self, a: &Dec) -> PyResult<Dec> {
@@ -1604,6 +1652,12 @@ fn d_pos(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 fn d_abs(vm: &mut Vm, args: Args) -> PyResult<Value> {
     unary(vm, args, "__abs__", |o, a| o.plus(a, false, true))
+}
+fn d_next_plus(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    unary(vm, args, "next_plus", |o, a| o.next_toward(a, true))
+}
+fn d_next_minus(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    unary(vm, args, "next_minus", |o, a| o.next_toward(a, false))
 }
 fn d_sqrt(vm: &mut Vm, args: Args) -> PyResult<Value> {
     unary(vm, args, "sqrt", |o, a| o.sqrt(a))
@@ -3133,6 +3187,8 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
         ("__deepcopy__", d_copy),
         ("__reduce__", d_reduce),
         ("sqrt", d_sqrt),
+        ("next_plus", d_next_plus),
+        ("next_minus", d_next_minus),
         ("exp", d_exp),
         ("ln", d_ln),
         ("log10", d_log10),

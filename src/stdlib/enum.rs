@@ -292,6 +292,16 @@ pub fn finish_class(vm: &mut Vm, cls: &Rc<Class>) -> PyResult<()> {
                 };
                 *inst.base.borrow_mut() = base;
                 let m = Value::Instance(Rc::new(inst));
+                // A user `__init__` gets the value's items (`A = (1, 2)` calls
+                // `__init__(self, 1, 2)`), as EnumType does.
+                if let Some(init @ Value::Function(_)) = cls.lookup("__init__") {
+                    let mut a = Args::new([m.clone()]);
+                    match &value {
+                        Value::Tuple(t) => a.pos.extend(t.iter().cloned()),
+                        other => a.pos.push(other.clone()),
+                    }
+                    vm.call(&init, a)?;
+                }
                 // A Flag's canonical members are its single bits; the others
                 // (zero, multi-bit) are named members outside iteration.
                 if !is_flag || int_of(&value).is_some_and(|v| is_single_bit(&v)) {
@@ -415,7 +425,19 @@ fn value_hash(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 /// `Color(1)`: the member with that value.
-fn enum_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
+fn enum_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let names = match args.pos.len() {
+        0..=2 => kwarg(&mut args, "names"),
+        3 => args.pos.pop(),
+        n => {
+            return Err(PyErr::type_error(format!(
+                "EnumType.__call__() takes from 2 to 3 positional arguments but {n} were given"
+            )))
+        }
+    };
+    if let Some(names) = names.filter(|n| !n.is_none()) {
+        return functional(vm, args, names);
+    }
     let mut it = args.pos.into_iter();
     let Some(Value::Class(cls)) = it.next() else {
         return Err(PyErr::type_error("Enum.__new__(X): X is not a type object"));
@@ -463,6 +485,114 @@ fn enum_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
         return flag_missing(vm, &cls, &value);
     }
     Err(PyErr::value_error(format!("{} is not a valid {}", vm.repr(&value)?, cls.qualname)))
+}
+
+/// The functional API, `Enum('Animal', 'ANT BEE')`: a new enum class whose members
+/// are named by a string (split at commas and spaces), names, (name, value) pairs
+/// or a mapping; names alone get values as `_generate_next_value_` would give.
+fn functional(vm: &mut Vm, mut args: Args, names: Value) -> PyResult<Value> {
+    let module = kwarg(&mut args, "module");
+    let qualname = kwarg(&mut args, "qualname");
+    let mixin = kwarg(&mut args, "type");
+    let start = kwarg(&mut args, "start").unwrap_or(Value::Int(1));
+    if let Some((k, _)) = args.kw.first() {
+        return Err(PyErr::type_error(format!("EnumType.__call__() got an unexpected keyword argument '{k}'")));
+    }
+    let mut it = args.pos.into_iter();
+    let Some(Value::Class(cls)) = it.next() else {
+        return Err(PyErr::type_error("Enum.__new__(X): X is not a type object"));
+    };
+    let Some(class_name) = it.next() else {
+        return Err(PyErr::type_error("EnumType.__call__() missing 1 required positional argument: 'value'"));
+    };
+    let Value::Str(class_name) = class_name else {
+        return Err(PyErr::type_error("type.__new__() argument 1 must be str"));
+    };
+    let mut pairs: Vec<(String, Option<Value>)> = Vec::new();
+    let str_name = |v: &Value| -> PyResult<String> {
+        match v {
+            Value::Str(s) => Ok(s.as_str().to_owned()),
+            other => Err(PyErr::type_error(format!("member name must be a string, not '{}'", other.type_name()))),
+        }
+    };
+    if let Value::Str(s) = &names {
+        for n in s.as_str().replace(',', " ").split_whitespace() {
+            pairs.push((n.to_owned(), None));
+        }
+    } else if let Some(d) = super::support::dict_of(&names) {
+        for (k, v) in dict_items_of(&d) {
+            pairs.push((str_name(&k)?, Some(v)));
+        }
+    } else {
+        let items = vm.collect(&names)?;
+        let plain = matches!(items.first(), Some(Value::Str(_)));
+        for item in items {
+            vm.tick()?;
+            if plain {
+                pairs.push((str_name(&item)?, None));
+            } else {
+                let kv = vm.collect(&item)?;
+                let [k, v] = <[Value; 2]>::try_from(kv)
+                    .map_err(|_| PyErr::value_error("not enough values to unpack (expected 2)"))?;
+                pairs.push((str_name(&k)?, Some(v)));
+            }
+        }
+    }
+    let is_flag = is_flag_class(&cls);
+    let is_str = cls.tag == TypeTag::Str;
+    let mut attrs = Attrs::default();
+    let mut last: Vec<Value> = Vec::new();
+    for (count, (name, value)) in pairs.into_iter().enumerate() {
+        // Such names would be class internals, not members; the class body
+        // route refuses to turn them into members too.
+        if name.starts_with('_') {
+            return Err(PyErr::value_error(format!("enum member names may not start with '_': {name:?}")));
+        }
+        let value = match value {
+            Some(v) => v,
+            None if is_str => Value::string(name.to_lowercase()),
+            None if count == 0 => start.clone(),
+            None if is_flag => {
+                let mut max = last[0].clone();
+                for v in &last[1..] {
+                    if vm.lt(&max, v)? {
+                        max = v.clone();
+                    }
+                }
+                let Some(m) = int_of(&max) else {
+                    return Err(PyErr::type_error(format!("invalid flag value {}", vm.repr(&max)?)));
+                };
+                Value::from_bigint(BigInt::one() << bit_length(&m))
+            }
+            None => vm.binary_op(&start, &Value::from(count), BinOp::Add)?,
+        };
+        last.push(value.clone());
+        attrs.insert(name.as_str().into(), value);
+    }
+    let module = match module {
+        Some(Value::Str(m)) => m.as_str().to_owned(),
+        _ => "__main__".to_owned(),
+    };
+    attrs.insert("__module__".into(), Value::string(module.clone()));
+    let qual = match qualname {
+        Some(Value::Str(q)) => q.as_str().to_owned(),
+        _ => class_name.as_str().to_owned(),
+    };
+    let mut bases = vec![cls.clone()];
+    if let Some(Value::Class(m)) = mixin {
+        bases.insert(0, m);
+    }
+    let c = vm.new_class(class_name.as_str(), &qual, bases, attrs)?;
+    let c = match Rc::try_unwrap(c) {
+        Ok(c) => Rc::new(Class { module: module.as_str().into(), ..c }),
+        Err(c) => c,
+    };
+    finish_class(vm, &c)?;
+    Ok(Value::Class(c))
+}
+
+fn dict_items_of(d: &Rc<std::cell::RefCell<PyDict>>) -> Vec<(Value, Value)> {
+    d.borrow().iter().map(|e| (e.key.clone(), e.value.clone())).collect()
 }
 
 /// `Color['RED']`

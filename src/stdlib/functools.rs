@@ -37,6 +37,15 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
         vec![("__new__", static_method("partial", "__new__", partial_new))],
     )?);
     attrs.insert("partial".into(), Value::Class(partial));
+    let cached = new_class(
+        vm,
+        "cached_property",
+        "functools",
+        vec![],
+        &[("__init__", cp_init), ("__set_name__", cp_set_name), ("__get__", cp_get)],
+        vec![],
+    )?;
+    attrs.insert("cached_property".into(), Value::Class(cached));
     attrs.insert(
         "WRAPPER_ASSIGNMENTS".into(),
         Value::tuple(WRAPPER_ASSIGNMENTS.iter().map(|s| Value::str(s)).collect()),
@@ -76,6 +85,81 @@ fn reduce(vm: &mut Vm, args: Args) -> PyResult<Value> {
         });
     }
     acc.ok_or_else(|| PyErr::type_error("reduce() of empty iterable with no initial value"))
+}
+
+// ----- cached_property -----
+
+/// `cached_property(func)`: the function, and the attribute name `__set_name__` gives.
+fn cp_init(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [this, func] = args.exact("__init__")?;
+    let doc = match vm.getattr(&func, "__doc__") {
+        Ok(d) => d,
+        Err(_) => Value::None,
+    };
+    if let Value::Instance(i) = &this {
+        let mut a = i.attrs.borrow_mut();
+        a.insert("func".into(), func);
+        a.insert("attrname".into(), Value::None);
+        a.insert("__doc__".into(), doc);
+    }
+    Ok(Value::None)
+}
+
+fn cp_attrname(this: &Value) -> Value {
+    match this {
+        Value::Instance(i) => i.attrs.borrow().get("attrname").cloned().unwrap_or(Value::None),
+        _ => Value::None,
+    }
+}
+
+fn cp_set_name(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [this, _owner, name] = args.exact("__set_name__")?;
+    let current = cp_attrname(&this);
+    if current.is_none() {
+        if let Value::Instance(i) = &this {
+            i.attrs.borrow_mut().insert("attrname".into(), name);
+        }
+    } else if !vm.eq(&current, &name)? {
+        return Err(PyErr::type_error(format!(
+            "Cannot assign the same cached_property to two different names ({} and {}).",
+            vm.repr(&current)?,
+            vm.repr(&name)?
+        )));
+    }
+    Ok(Value::None)
+}
+
+/// `__get__`: the value cached in the instance's `__dict__`, computed on first use.
+/// (The instance's own attribute then shadows this non-data descriptor.)
+fn cp_get(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [this, instance, _owner] = args.bind("__get__", ["self", "instance", "owner"], 0, 2)?;
+    let (Some(this), Some(instance)) = (this, instance) else {
+        return Err(PyErr::type_error("__get__ expected at least 2 arguments"));
+    };
+    if instance.is_none() {
+        return Ok(this);
+    }
+    let name = match cp_attrname(&this) {
+        Value::Str(s) => s,
+        _ => return Err(PyErr::type_error("Cannot use cached_property instance without calling __set_name__ on it.")),
+    };
+    let Value::Instance(inst) = &instance else {
+        return Err(PyErr::type_error(format!(
+            "No '__dict__' attribute on {} instance to cache {} property.",
+            vm.repr(&Value::str(&instance.type_name()))?,
+            vm.repr(&Value::Str(name.clone()))?
+        )));
+    };
+    if let Some(v) = inst.attrs.borrow().get(name.as_str()) {
+        return Ok(v.clone());
+    }
+    let func = match &this {
+        Value::Instance(i) => i.attrs.borrow().get("func").cloned().unwrap_or(Value::None),
+        _ => Value::None,
+    };
+    let val = vm.call1(&func, instance.clone())?;
+    inst.attrs.borrow_mut().insert(name.as_str().into(), val.clone());
+    Ok(val)
 }
 
 // ----- partial -----

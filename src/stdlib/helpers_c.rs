@@ -149,3 +149,86 @@ pub fn kwarg(args: &mut Args, name: &str) -> Option<Value> {
     let pos = args.kw.iter().position(|(k, _)| &**k == name)?;
     Some(args.kw.remove(pos).1)
 }
+
+/// Binds arguments as CPython's `PyArg_ParseTupleAndKeywords` does, with its
+/// wording: `fname` None is a format without `:name` (the datetime constructors),
+/// which says "function" and "this function". `names[kwonly..]` are keyword-only
+/// (`$` in the format); the first `required` are required.
+pub fn parse_tuple_kw<const N: usize>(
+    args: Args,
+    fname: Option<&str>,
+    names: [&str; N],
+    required: usize,
+    kwonly: usize,
+) -> PyResult<[Option<Value>; N]> {
+    let (f, paren) = match fname {
+        Some(n) => (n, "()"),
+        None => ("function", ""),
+    };
+    let nargs = args.pos.len();
+    let nkw = args.kw.len();
+    if nargs + nkw > N {
+        return Err(PyErr::type_error(format!(
+            "{f}{paren} takes at most {N} {}argument{} ({} given)",
+            if nargs == 0 { "keyword " } else { "" },
+            if N == 1 { "" } else { "s" },
+            nargs + nkw
+        )));
+    }
+    if nargs > kwonly {
+        return Err(PyErr::type_error(if kwonly == 0 {
+            format!("{f}{paren} takes no positional arguments")
+        } else {
+            format!(
+                "{f}{paren} takes {} {kwonly} positional argument{} ({nargs} given)",
+                if required < kwonly { "at most" } else { "exactly" },
+                if kwonly == 1 { "" } else { "s" }
+            )
+        }));
+    }
+    let mut out: [Option<Value>; N] = std::array::from_fn(|_| None);
+    let mut remaining = nkw;
+    for i in 0..N {
+        let v = if i < nargs {
+            Some(args.pos[i].clone())
+        } else if remaining > 0 {
+            let found = args.kw.iter().find(|(k, _)| &**k == names[i]).map(|(_, v)| v.clone());
+            if found.is_some() {
+                remaining -= 1;
+            }
+            found
+        } else {
+            None
+        };
+        if v.is_some() {
+            out[i] = v;
+            continue;
+        }
+        if i < required {
+            return Err(PyErr::type_error(format!("{f}{paren} missing required argument '{}' (pos {})", names[i], i + 1)));
+        }
+        if remaining == 0 {
+            return Ok(out);
+        }
+    }
+    if remaining > 0 {
+        for (i, name) in names.iter().enumerate().take(nargs) {
+            if args.kw.iter().any(|(k, _)| &**k == *name) {
+                return Err(PyErr::type_error(format!(
+                    "argument for {f}{paren} given by name ('{name}') and position ({})",
+                    i + 1
+                )));
+            }
+        }
+        for (k, _) in &args.kw {
+            if !names.contains(&&**k) {
+                let (g, p) = match fname {
+                    Some(n) => (n, "()"),
+                    None => ("this function", ""),
+                };
+                return Err(PyErr::type_error(format!("'{k}' is an invalid keyword argument for {g}{p}")));
+            }
+        }
+    }
+    Ok(out)
+}

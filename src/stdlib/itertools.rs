@@ -728,7 +728,7 @@ impl DynIterator for ZipLongest {
 fn zip_longest(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let fill = take_kw(&mut args, "fillvalue").unwrap_or(Value::None);
     if !args.kw.is_empty() {
-        // CPython's zip_longest_new names no keyword here.
+        // CPython 3.11's itertoolsmodule.c words it without the name.
         return Err(PyErr::type_error("zip_longest() got an unexpected keyword argument"));
     }
     let mut iters = Vec::new();

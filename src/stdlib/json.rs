@@ -130,7 +130,7 @@ fn dumps(vm: &mut Vm, args: Args) -> PyResult<Value> {
             }
             "separators" => separators = Some(v),
             "default" => enc.default = if v.is_none() { None } else { Some(v) },
-            _ => return Err(PyErr::type_error(format!("__init__() got an unexpected keyword argument '{k}'"))),
+            _ => return Err(PyErr::type_error(format!("JSONEncoder.__init__() got an unexpected keyword argument '{k}'"))),
         }
     }
     if enc.indent.is_some() {
@@ -406,7 +406,10 @@ fn encode_str(out: &mut String, s: &str, ensure_ascii: bool) {
 
 /// `JSONDecodeError(msg, doc, pos)` for subclasses built by user code.
 fn decode_error_init(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [this, msg, doc, pos] = args.exact("__init__")?;
+    let [this, msg, doc, pos] = args.bind("JSONDecodeError.__init__", ["self", "msg", "doc", "pos"], 0, 4)?;
+    let (Some(this), Some(msg), Some(doc), Some(pos)) = (this, msg, doc, pos) else {
+        return Err(PyErr::type_error("JSONDecodeError.__init__() missing required arguments"));
+    };
     if let Value::Instance(inst) = &this {
         let (Value::Str(m), Value::Str(d)) = (&msg, &doc) else {
             return Err(PyErr::type_error("JSONDecodeError() needs str msg and doc"));

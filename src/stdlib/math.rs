@@ -430,11 +430,8 @@ fn log(vm: &mut Vm, args: Args) -> PyResult<Value> {
     args.no_kwargs("log")?;
     let n = args.pos.len();
     if n == 0 || n > 2 {
-        return Err(PyErr::type_error(format!(
-            "log expected {} argument{}, got {n}",
-            if n == 0 { "at least 1" } else { "at most 2" },
-            if n == 0 { "" } else { "s" }
-        )));
+        // Argument Clinic's optional-group wording.
+        return Err(PyErr::type_error("math.log requires 1 to 2 arguments"));
     }
     let num = log_of(vm, &args.pos[0], f64::ln)?;
     if n == 2 {

@@ -21,6 +21,7 @@ mod textwrap;
 mod helpers_c;
 pub mod dataclasses;
 pub mod datetime;
+mod datetime_iso;
 pub mod r#enum;
 pub mod queue;
 pub mod random;

@@ -69,7 +69,9 @@ struct MatchData {
 
 pub fn module(vm: &mut Vm) -> PyResult<Value> {
     let exc = vm.exc_class(ExcKind::Exception);
-    let error = make_class("error", vec![exc], TypeTag::BaseException, Attrs::default());
+    let mut error_attrs = Attrs::default();
+    error_attrs.insert("__init__".into(), crate::builtins::native("__init__", error_init));
+    let error = make_class("error", vec![exc], TypeTag::BaseException, error_attrs);
     let pattern = super::helpers_c::c_type(make_class("Pattern", vec![vm.types.object.clone()], TypeTag::Native, pattern_methods()));
     let match_ = super::helpers_c::c_type(make_class("Match", vec![vm.types.object.clone()], TypeTag::Native, match_methods()));
     let classes = Rc::new(Classes { pattern: pattern.clone(), match_: match_.clone(), error: error.clone() });
@@ -212,46 +214,63 @@ fn match_methods() -> Attrs {
 // ---------------------------------------------------------------- compiling
 
 fn re_error(cls: &Classes, msg: &str, pattern: &str, pos: Option<usize>) -> PyErr {
-    let full = match pos {
-        Some(p) => {
-            let before: String = pattern.chars().take(p).collect();
-            if pattern.contains('\n') {
-                let line = before.matches('\n').count() + 1;
-                let col = match before.rfind('\n') {
-                    Some(b) => before[b + 1..].chars().count() + 1,
-                    None => p + 1,
-                };
-                format!("{msg} at position {p} (line {line}, column {col})")
-            } else {
-                format!("{msg} at position {p}")
-            }
-        }
-        None => msg.to_owned(),
-    };
     let inst = Instance::new(cls.error.clone());
-    if let Some(e) = &inst.exc {
-        *e.args.borrow_mut() = crate::values::tuple_ref(vec![Value::string(full)]);
-    }
-    {
-        let mut a = inst.attrs.borrow_mut();
-        a.insert("msg".into(), Value::str(msg));
-        a.insert("pattern".into(), Value::str(pattern));
-        a.insert("pos".into(), pos.map_or(Value::None, Value::from));
-        if let Some(p) = pos {
+    fill_error(&inst, Value::str(msg), Some(pattern), pos);
+    PyErr::object(Rc::new(inst))
+}
+
+/// `re.error.__init__(msg, pattern=None, pos=None)`: the message gains the
+/// position (and line and column when the pattern has several lines).
+fn fill_error(inst: &Instance, msg: Value, pattern: Option<&str>, pos: Option<usize>) {
+    let text = match &msg {
+        Value::Str(s) => s.as_str().to_owned(),
+        _ => String::new(),
+    };
+    let mut where_ = None;
+    let full = match (pattern, pos) {
+        (Some(pattern), Some(p)) => {
             let before: String = pattern.chars().take(p).collect();
             let line = before.matches('\n').count() + 1;
             let col = match before.rfind('\n') {
                 Some(b) => before[b + 1..].chars().count() + 1,
                 None => p + 1,
             };
-            a.insert("lineno".into(), Value::from(line));
-            a.insert("colno".into(), Value::from(col));
-        } else {
-            a.insert("lineno".into(), Value::None);
-            a.insert("colno".into(), Value::None);
+            where_ = Some((line, col));
+            if pattern.contains('\n') {
+                Value::string(format!("{text} at position {p} (line {line}, column {col})"))
+            } else {
+                Value::string(format!("{text} at position {p}"))
+            }
         }
+        _ => msg.clone(),
+    };
+    if let Some(e) = &inst.exc {
+        *e.args.borrow_mut() = crate::values::tuple_ref(vec![full]);
     }
-    PyErr::object(Rc::new(inst))
+    let mut a = inst.attrs.borrow_mut();
+    a.insert("msg".into(), msg);
+    a.insert("pattern".into(), pattern.map_or(Value::None, Value::str));
+    a.insert("pos".into(), pos.map_or(Value::None, Value::from));
+    a.insert("lineno".into(), where_.map_or(Value::None, |w| Value::from(w.0)));
+    a.insert("colno".into(), where_.map_or(Value::None, |w| Value::from(w.1)));
+}
+
+fn error_init(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [this, msg, pattern, pos] = args.bind("error.__init__", ["self", "msg", "pattern", "pos"], 0, 2)?;
+    let (Some(Value::Instance(inst)), Some(msg)) = (this, msg) else {
+        return Err(PyErr::type_error("error.__init__() missing 1 required positional argument: 'msg'"));
+    };
+    let pattern = pattern.filter(|p| !p.is_none());
+    let pos = match pos.filter(|p| !p.is_none()) {
+        Some(p) => Some(vm.index_of(&p)?.max(0) as usize),
+        None => None,
+    };
+    let pat = match &pattern {
+        Some(Value::Str(s)) => Some(s.as_str().to_owned()),
+        _ => None,
+    };
+    fill_error(&inst, msg, pat.as_deref(), if pat.is_some() { pos } else { None });
+    Ok(Value::None)
 }
 
 fn compile_text(cls: &Classes, pattern: &str, flags: i64) -> PyResult<Rc<Compiled>> {
@@ -896,8 +915,10 @@ fn do_sub(vm: &mut Vm, pat: &Value, repl: &Value, string: &Value, count: i64) ->
     let template = match repl {
         Value::Str(s) => Some(parse_template(&pd.cls, &pd.c, s.as_str())?),
         _ if crate::builtins::functions::is_callable(repl) => None,
-        // A bytes literal is joined as it is (and fails there, at the first match).
+        // A bytes literal is one of the joined pieces as it is: it fails the join
+        // (below) when there was a match, and `sub` of no match returns the text.
         Value::Bytes(_) => None,
+        // CPython's template tokenizer decodes a non-str as latin-1 bytes.
         _ => {
             return Err(PyErr::type_error(format!(
                 "decoding to str: need a bytes-like object, {} found",
@@ -905,12 +926,11 @@ fn do_sub(vm: &mut Vm, pat: &Value, repl: &Value, string: &Value, count: i64) ->
             )))
         }
     };
-    // CPython joins a list of pieces (non-empty literal runs and replacements): a
-    // replacement that is not a str fails as that list's item.
+    // `_sre` joins a list of pieces after the last match: what a callable
+    // returns that is not a str fails there, as "sequence item N" of that list
+    // (non-empty text between matches and each non-None result are items).
     let mut pieces = 0usize;
-    let bad_item = |i: usize, v: &Value| {
-        PyErr::type_error(format!("sequence item {i}: expected str instance, {} found", v.type_name()))
-    };
+    let mut bad: Option<(usize, Rc<str>)> = None;
     let mut out = String::new();
     let mut last = 0usize;
     let mut n = 0usize;
@@ -925,33 +945,38 @@ fn do_sub(vm: &mut Vm, pat: &Value, repl: &Value, string: &Value, count: i64) ->
     };
     all_matches(vm, &pd, &sub, count as usize, need, |vm, spans| {
         let (s, e) = spans[0].unwrap_or((last, last));
-        let before = text.as_str().get(last..s).unwrap_or("");
-        if !before.is_empty() {
+        if s > last {
             pieces += 1;
         }
-        out.push_str(before);
+        out.push_str(text.as_str().get(last..s).unwrap_or(""));
         match &template {
-            Some(t) => {
-                expand_template(t, text.as_str(), spans, &mut out);
+            Some(t) => expand_template(t, text.as_str(), spans, &mut out),
+            None if matches!(repl, Value::Bytes(_)) => {
+                if bad.is_none() {
+                    bad = Some((pieces, repl.type_name()));
+                }
                 pieces += 1;
             }
-            None if matches!(repl, Value::Bytes(_)) => return Err(bad_item(pieces, repl)),
             None => {
                 let m = make_match(pat, &pd, &sub, spans);
                 match vm.call1(repl, m)? {
+                    Value::None => {}
                     Value::Str(r) => {
-                        out.push_str(r.as_str());
                         pieces += 1;
+                        out.push_str(r.as_str());
                     }
                     Value::Instance(i) if matches!(*i.base.borrow(), Some(Value::Str(_))) => {
+                        pieces += 1;
                         if let Some(Value::Str(r)) = &*i.base.borrow() {
                             out.push_str(r.as_str());
                         }
+                    }
+                    other => {
+                        if bad.is_none() {
+                            bad = Some((pieces, other.type_name()));
+                        }
                         pieces += 1;
                     }
-                    // A None replacement is left out, as CPython's pattern_subx does.
-                    Value::None => {}
-                    other => return Err(bad_item(pieces, &other)),
                 }
             }
         }
@@ -960,6 +985,9 @@ fn do_sub(vm: &mut Vm, pat: &Value, repl: &Value, string: &Value, count: i64) ->
         n += 1;
         Ok(())
     })?;
+    if let Some((i, t)) = bad {
+        return Err(PyErr::type_error(format!("sequence item {i}: expected str instance, {t} found")));
+    }
     out.push_str(text.as_str().get(last..).unwrap_or(""));
     Ok((Value::string(out), n))
 }

@@ -204,11 +204,69 @@ fn convert(vm: &mut Vm, v: Result<Frac, f64>, t: &T) -> PyResult<Value> {
     match t {
         T::Int if fr.d.is_one() => Ok(Value::from_bigint(fr.n)),
         T::Int | T::Float => Ok(Value::Float(fr.to_f64())),
+        // `_convert`: `T(value)` fails for Decimal, which becomes
+        // `T(value.numerator) / value.denominator` (rounded by the context).
+        T::Other(c) if is_decimal(c) => {
+            let cv = Value::Class(c.clone());
+            let num = vm.call(&cv, Args::new([Value::from_bigint(fr.n)]))?;
+            vm.binary_op(&num, &Value::from_bigint(fr.d), BinOp::Div)
+        }
         T::Other(c) => {
             let c = Value::Class(c.clone());
             vm.call(&c, Args::new([Value::from_bigint(fr.n), Value::from_bigint(fr.d)]))
         }
     }
+}
+
+fn is_decimal(c: &Rc<Class>) -> bool {
+    c.mro_with_self().any(|k| &*k.name == "Decimal" && &*k.module == "decimal")
+}
+
+/// `_decimal_sqrt_of_frac`: sqrt(n/m) as a Decimal of class `c`, correctly
+/// rounded (the context's sqrt, then a step up or down when that is nearer).
+fn decimal_sqrt_of_frac(vm: &mut Vm, c: &Rc<Class>, f: &Frac) -> PyResult<Value> {
+    let cv = Value::Class(c.clone());
+    let (mut n, mut m) = (f.n.clone(), f.d.clone());
+    if !n.is_positive() {
+        if n.is_zero() {
+            return vm.call(&cv, Args::new([Value::str("0.0")]));
+        }
+        n = -n;
+        m = -m;
+    }
+    let dn = vm.call(&cv, Args::new([Value::from_bigint(n.clone())]))?;
+    let dm = vm.call(&cv, Args::new([Value::from_bigint(m.clone())]))?;
+    let q = vm.binary_op(&dn, &dm, BinOp::Div)?;
+    let sq = vm.getattr(&q, "sqrt")?;
+    let root = vm.call0(&sq)?;
+    let ratio = |vm: &mut Vm, d: &Value| -> PyResult<(BigInt, BigInt)> {
+        let f = vm.getattr(d, "as_integer_ratio")?;
+        let r = vm.call0(&f)?;
+        let items = vm.collect(&r)?;
+        match items.as_slice() {
+            [a, b] => Ok((to_big(vm, a)?, to_big(vm, b)?)),
+            _ => Err(PyErr::type_error("as_integer_ratio() must return a pair")),
+        }
+    };
+    let (nr, dr) = ratio(vm, &root)?;
+    let np_m = vm.getattr(&root, "next_plus")?;
+    let plus = vm.call0(&np_m)?;
+    let (np, dp) = ratio(vm, &plus)?;
+    let four_n = BigInt::from(4) * &n;
+    let lhs = &four_n * num_traits::pow(&dr * &dp, 2);
+    let rhs = &m * num_traits::pow(&dr * &np + &dp * &nr, 2);
+    if lhs > rhs {
+        return Ok(plus);
+    }
+    let nm_m = vm.getattr(&root, "next_minus")?;
+    let minus = vm.call0(&nm_m)?;
+    let (nm, dm2) = ratio(vm, &minus)?;
+    let lhs = &four_n * num_traits::pow(&dr * &dm2, 2);
+    let rhs = &m * num_traits::pow(&dr * &nm + &dm2 * &nr, 2);
+    if lhs < rhs {
+        return Ok(minus);
+    }
+    Ok(root)
 }
 
 /// A class this module made at import (its per-session state).
@@ -575,9 +633,14 @@ fn sqrt_frac(f: &Frac) -> f64 {
 
 fn stdev(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let (data, c) = var_args(vm, args, "stdev", "xbar")?;
-    let (_, ssd, n) = ss(vm, &data, c)?;
+    let (t, ssd, n) = ss(vm, &data, c)?;
     if n < 2 {
         return Err(serr(vm, "stdev requires at least two data points"));
+    }
+    if let (T::Other(c), Ok(s)) = (&t, &ssd) {
+        if is_decimal(c) {
+            return decimal_sqrt_of_frac(vm, c, &s.div(&Frac::int(n as i64 - 1)));
+        }
     }
     Ok(Value::Float(match ssd {
         Ok(s) => sqrt_frac(&s.div(&Frac::int(n as i64 - 1))),
@@ -587,9 +650,14 @@ fn stdev(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 fn pstdev(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let (data, c) = var_args(vm, args, "pstdev", "mu")?;
-    let (_, ssd, n) = ss(vm, &data, c)?;
+    let (t, ssd, n) = ss(vm, &data, c)?;
     if n < 1 {
         return Err(serr(vm, "pstdev requires at least one data point"));
+    }
+    if let (T::Other(c), Ok(s)) = (&t, &ssd) {
+        if is_decimal(c) {
+            return decimal_sqrt_of_frac(vm, c, &s.div(&Frac::int(n as i64)));
+        }
     }
     Ok(Value::Float(match ssd {
         Ok(s) => sqrt_frac(&s.div(&Frac::int(n as i64))),

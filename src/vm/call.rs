@@ -248,12 +248,23 @@ impl Vm {
                 return ctor(self, args);
             }
             if cls.is_exception {
-                args.no_kwargs(&cls.name)?;
+                // A module's exception class with its own native `__init__`
+                // (json.JSONDecodeError(msg, doc, pos)) fills its attributes there.
+                let own_init = cls.dict.borrow().get("__init__").cloned();
+                if own_init.is_none() {
+                    args.no_kwargs(&cls.name)?;
+                }
                 let inst = Instance::new(cls.clone());
                 if let Some(e) = &inst.exc {
                     *e.args.borrow_mut() = tuple_ref(args.pos.to_vec());
                 }
-                return Ok(Value::Instance(Rc::new(inst)));
+                let obj = Value::Instance(Rc::new(inst));
+                if let Some(init @ Value::Builtin(_)) = own_init {
+                    let mut a = args;
+                    a.pos.insert(0, obj.clone());
+                    self.call(&init, a)?;
+                }
+                return Ok(obj);
             }
             return Err(PyErr::type_error(format!("cannot create '{}' instances", cls.name)));
         }
@@ -262,7 +273,9 @@ impl Vm {
             let mut a = Args { pos: args.pos.clone(), kw: args.kw.clone() };
             a.pos.insert(0, Value::Class(cls.clone()));
             let obj = self.call(&new, a)?;
-            if !self.isinstance(&obj, cls) {
+            // An enum class's call is a member lookup (EnumType.__call__): the
+            // member's `__init__` ran when the class was made, not again here.
+            if !self.isinstance(&obj, cls) || crate::stdlib::r#enum::is_enum_class(cls) {
                 return Ok(obj);
             }
             obj
