@@ -135,6 +135,9 @@ fn parse_field<'a>(fmt: &'a str, i: &mut usize) -> PyResult<Field<'a>> {
     let b = fmt.as_bytes();
     let name_start = *i;
     let mut c = 0u8;
+    // Where the name ends: before its delimiter, or at the end of the string (then
+    // the last byte read may be inside a multi-byte character).
+    let mut name_end = b.len();
     while *i < b.len() {
         c = b[*i];
         *i += 1;
@@ -145,11 +148,14 @@ fn parse_field<'a>(fmt: &'a str, i: &mut usize) -> PyResult<Field<'a>> {
                     *i += 1;
                 }
             }
-            b'}' | b':' | b'!' => break,
+            b'}' | b':' | b'!' => {
+                name_end = *i - 1;
+                break;
+            }
             _ => {}
         }
     }
-    let name = &fmt[name_start..(*i).saturating_sub(1).max(name_start)];
+    let name = &fmt[name_start..name_end];
     let mut field = Field {
         name,
         conversion: None,
@@ -199,7 +205,7 @@ fn parse_field<'a>(fmt: &'a str, i: &mut usize) -> PyResult<Field<'a>> {
         }
         return Err(value_error("unmatched '{' in format spec"));
     }
-    if c != b'}' {
+    if c != b'}' || name_end == b.len() {
         return Err(value_error("expected '}' before end of string"));
     }
     Ok(field)
@@ -479,6 +485,17 @@ mod tests {
         assert_eq!(f.map(|f| f.spec), Some(">{w}"));
         assert_eq!(f.map(|f| f.spec_has_fields), Some(true));
         assert_eq!(&s[i..], "tail");
+    }
+
+    #[test]
+    fn an_unterminated_field_ending_in_a_wide_char_is_an_error() {
+        // The fuzzer's find: the name was sliced one byte before the end, inside 'é'.
+        for s in ["é", "0.é", "x[é]é"] {
+            let mut i = 0;
+            assert!(parse_field(s, &mut i).is_err(), "{s}");
+        }
+        let (_, err) = parse_markup("{} + {} = {é");
+        assert!(err.is_some());
     }
 
     #[test]
