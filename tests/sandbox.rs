@@ -92,6 +92,7 @@ fn patching_dunders_is_refused() {
     assert_refused("class A: pass\nobject.__setattr__(A(), '__dict__', {})\nprint('ESCAPED')", "AttributeError");
     assert_refused("class A:\n    def __setattr__(self, k, v): super().__setattr__(k, v)\nA().__init__ = 1\nprint('ESCAPED')", "AttributeError");
     assert_refused("object.__delattr__(len, '__name__')\nobject.__delattr__(len, '__call__')\nprint('ESCAPED')", "AttributeError");
+    assert_refused("from collections import namedtuple\nclass Q(namedtuple('P', 'x')): pass\nq = Q(1)\nQ.__setattr__(q, '__init__', 5)\nprint('ESCAPED')", "AttributeError");
     // `object.__new__` makes instances of user classes only.
     assert_refused("object.__new__(type)\nprint('ESCAPED')", "TypeError");
 }

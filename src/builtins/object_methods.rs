@@ -158,8 +158,7 @@ fn object_dunder_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 fn object_setattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [obj, name, v] = args.exact("__setattr__")?;
-    let name = attr_name(&name)?;
-    vm.check_user_attr_write(&obj, &name)?;
+    let name = written_name(vm, &obj, &name)?;
     match &obj {
         Value::Instance(i) => vm.object_setattr(&obj, i, &name, v)?,
         _ => vm.setattr(&obj, &name, v)?,
@@ -169,8 +168,7 @@ fn object_setattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 fn object_delattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [obj, name] = args.exact("__delattr__")?;
-    let name = attr_name(&name)?;
-    vm.check_user_attr_write(&obj, &name)?;
+    let name = written_name(vm, &obj, &name)?;
     match &obj {
         Value::Instance(i) => vm.object_delattr(&obj, i, &name)?,
         _ => vm.delattr(&obj, &name)?,
@@ -178,11 +176,15 @@ fn object_delattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
-fn attr_name(v: &Value) -> PyResult<std::rc::Rc<str>> {
-    match v {
-        Value::Str(s) => Ok(s.as_str().into()),
-        other => Err(PyErr::type_error(format!("attribute name must be string, not '{}'", other.type_name()))),
-    }
+/// The name an explicit `__setattr__`/`__delattr__` call (`object.__setattr__(o,
+/// name, v)`, a namedtuple's) writes: a str, and allowed by the same rule as
+/// attribute syntax, which such a call would otherwise go around.
+pub(crate) fn written_name(vm: &Vm, obj: &Value, name: &Value) -> PyResult<std::rc::Rc<str>> {
+    let Value::Str(s) = name else {
+        return Err(PyErr::type_error(format!("attribute name must be string, not '{}'", name.type_name())));
+    };
+    vm.check_user_attr_write(obj, s.as_str())?;
+    Ok(s.as_str().into())
 }
 
 fn object_repr(vm: &mut Vm, args: Args) -> PyResult<Value> {

@@ -1435,14 +1435,12 @@ fn nt_attr_kind(vm: &Vm, this: &Value, name: &str) -> NtAttr {
 
 fn nt_setattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [this, name, v] = args.exact("__setattr__")?;
-    let Value::Str(n) = &name else {
-        return Err(PyErr::type_error(format!("attribute name must be string, not '{}'", name.type_name())));
-    };
-    match nt_attr_kind(vm, &this, n.as_str()) {
+    let n = crate::builtins::object_methods::written_name(vm, &this, &name)?;
+    match nt_attr_kind(vm, &this, &n) {
         NtAttr::Field => Err(PyErr::attribute_error("can't set attribute")),
-        NtAttr::NoDict => Err(PyErr::attribute_error(format!("'{}' object has no attribute '{}'", this.type_name(), n.as_str()))),
+        NtAttr::NoDict => Err(PyErr::attribute_error(format!("'{}' object has no attribute '{n}'", this.type_name()))),
         NtAttr::Plain(inst) => {
-            vm.object_setattr(&this, &inst, n.as_str(), v)?;
+            vm.object_setattr(&this, &inst, &n, v)?;
             Ok(Value::None)
         }
     }
@@ -1450,14 +1448,12 @@ fn nt_setattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 fn nt_delattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [this, name] = args.exact("__delattr__")?;
-    let Value::Str(n) = &name else {
-        return Err(PyErr::type_error(format!("attribute name must be string, not '{}'", name.type_name())));
-    };
-    match nt_attr_kind(vm, &this, n.as_str()) {
+    let n = crate::builtins::object_methods::written_name(vm, &this, &name)?;
+    match nt_attr_kind(vm, &this, &n) {
         NtAttr::Field => Err(PyErr::attribute_error("can't delete attribute")),
-        NtAttr::NoDict => Err(PyErr::attribute_error(format!("'{}' object has no attribute '{}'", this.type_name(), n.as_str()))),
+        NtAttr::NoDict => Err(PyErr::attribute_error(format!("'{}' object has no attribute '{n}'", this.type_name()))),
         NtAttr::Plain(inst) => {
-            vm.object_delattr(&this, &inst, n.as_str())?;
+            vm.object_delattr(&this, &inst, &n)?;
             Ok(Value::None)
         }
     }
