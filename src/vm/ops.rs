@@ -189,10 +189,7 @@ impl Vm {
             (Value::ByteArray(x), BinOp::Mult) if is_int(&b) => {
                 let n = self.repeat_count(&b)?;
                 let cur = x.borrow().clone();
-                if cur.len() as u128 * n > i64::MAX as u128 {
-                    return Err(PyErr::new(ExcKind::OverflowError, "repeated bytes are too long"));
-                }
-                self.check_alloc(cur.len() as u128 * n)?;
+                self.check_repeat(cur.len(), n, "repeated bytes are too long")?;
                 *x.borrow_mut() = cur.repeat(n as usize);
                 return Ok(a);
             }
@@ -255,10 +252,7 @@ impl Vm {
             }
             (Str(x), _, BinOp::Mult) if is_int(b) => {
                 let n = self.repeat_count(b)?;
-                if x.as_str().len() as u128 * n > i64::MAX as u128 {
-                    return Err(PyErr::new(ExcKind::OverflowError, "repeated string is too long"));
-                }
-                self.check_alloc(x.as_str().len() as u128 * n)?;
+                self.check_repeat(x.as_str().len(), n, "repeated string is too long")?;
                 Value::string(x.as_str().repeat(n as usize))
             }
             (_, Str(_), BinOp::Mult) if is_int(a) => return self.builtin_binary(b, a, op),
@@ -274,10 +268,7 @@ impl Vm {
             (ByteArray(x), _, BinOp::Mult) if is_int(b) => {
                 let n = self.repeat_count(b)?;
                 let x = x.borrow().clone();
-                if x.len() as u128 * n > i64::MAX as u128 {
-                    return Err(PyErr::new(ExcKind::OverflowError, "repeated bytes are too long"));
-                }
-                self.check_alloc(x.len() as u128 * n)?;
+                self.check_repeat(x.len(), n, "repeated bytes are too long")?;
                 Value::ByteArray(Rc::new(RefCell::new(x.repeat(n as usize))))
             }
             (Bytes(x), _, BinOp::Mod) => Value::bytes(self.percent_format_bytes(x, b)?),
@@ -287,10 +278,7 @@ impl Vm {
             }
             (Bytes(x), _, BinOp::Mult) if is_int(b) => {
                 let n = self.repeat_count(b)?;
-                if x.len() as u128 * n > i64::MAX as u128 {
-                    return Err(PyErr::new(ExcKind::OverflowError, "repeated bytes are too long"));
-                }
-                self.check_alloc(x.len() as u128 * n)?;
+                self.check_repeat(x.len(), n, "repeated bytes are too long")?;
                 Value::bytes(x.repeat(n as usize))
             }
             (List(x), List(y), BinOp::Add) => {
@@ -901,6 +889,16 @@ impl Vm {
                 Err(e) => Err(e),
             },
         }
+    }
+
+    /// `len` bytes repeated `n` times: CPython's OverflowError (`too_long`) past a
+    /// machine size, then the memory budget.
+    fn check_repeat(&self, len: usize, n: u128, too_long: &'static str) -> PyResult<()> {
+        let total = len as u128 * n;
+        if total > i64::MAX as u128 {
+            return Err(PyErr::new(ExcKind::OverflowError, too_long));
+        }
+        self.check_alloc(total)
     }
 
     /// The integer value of `v` for indexing (`__index__`).
