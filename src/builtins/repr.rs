@@ -379,6 +379,10 @@ impl Vm {
 
     fn percent_core(&mut self, f: &str, args: &Value, bytes: bool) -> PyResult<String> {
         let latin1 = |b: &[u8]| -> String { b.iter().map(|&x| x as char).collect() };
+        // A `%(key)s` key: a str, or for bytes the bytes it was read from.
+        let mapping_key = |k: &str| {
+            if bytes { Value::bytes(k.chars().map(|c| c as u32 as u8).collect::<Vec<u8>>()) } else { Value::str(k) }
+        };
         let pieces = percent::parse_percent(f);
         let mapping = match args {
             Value::Dict(_) => true,
@@ -408,8 +412,7 @@ impl Vm {
                         if !mapping {
                             return Err(PyErr::type_error(percent::FORMAT_REQUIRES_MAPPING));
                         }
-                        let key = if bytes { Value::bytes(k.chars().map(|c| c as u32 as u8).collect::<Vec<u8>>()) } else { Value::string(k) };
-                        self.getitem(args, &key)?;
+                        self.getitem(args, &mapping_key(&k))?;
                     }
                     for _ in 0..stars {
                         take(self, &mut next)?;
@@ -443,8 +446,7 @@ impl Vm {
                                 return Err(PyErr::type_error(percent::FORMAT_REQUIRES_MAPPING));
                             }
                             used_mapping = true;
-                            let key = if bytes { Value::bytes(k.chars().map(|c| c as u32 as u8).collect::<Vec<u8>>()) } else { Value::str(k) };
-                            self.getitem(args, &key)?
+                            self.getitem(args, &mapping_key(k))?
                         }
                         None => {
                             if mapping && !is_tuple {
@@ -486,10 +488,6 @@ impl Vm {
                             };
                             percent::percent_str(&latin1(&b), &spec).map_err(fmt_err)?
                         }
-                        'r' | 'a' if bytes => {
-                            let s = self.ascii(&arg)?;
-                            percent::percent_str(&s, &spec).map_err(fmt_err)?
-                        }
                         'c' if bytes => {
                             let byte = match &arg {
                                 Value::Bytes(b) if b.len() == 1 => b[0],
@@ -504,11 +502,12 @@ impl Vm {
                             let s = self.str(&arg)?;
                             percent::percent_str(&s, &spec).map_err(fmt_err)?
                         }
-                        'r' => {
+                        // For bytes `%r` is `%a`: the repr made ASCII.
+                        'r' if !bytes => {
                             let s = self.repr(&arg)?;
                             percent::percent_str(&s, &spec).map_err(fmt_err)?
                         }
-                        'a' => {
+                        'r' | 'a' => {
                             let s = self.ascii(&arg)?;
                             percent::percent_str(&s, &spec).map_err(fmt_err)?
                         }
