@@ -1381,8 +1381,8 @@ fn dict_advance<R>(
     match d.next_from(*index) {
         None => Ok(None),
         Some(_) if *left == 0 => {
-            // CPython drops the dict here: the iterator is exhausted from now on.
-            *index = usize::MAX;
+            // CPython drops the dict here: the iterator is exhausted from now on
+            // (`left` can never be this high otherwise).
             *left = usize::MAX;
             Err(PyErr::runtime_error("dictionary keys changed during iteration"))
         }
