@@ -684,6 +684,18 @@ fn start_logged_run(llm: &StandInLlm, log: &Path, steps: usize) -> Child {
     child
 }
 
+/// Sends SIGINT (Ctrl-C) to `child` and waits for it: its output, once it has
+/// exited 130, and how long it took from the signal.
+fn ctrl_c(child: Child) -> (std::process::Output, Duration) {
+    let started = Instant::now();
+    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("run kill");
+    assert!(sent.success());
+    let out = child.wait_with_output().expect("wait for garter");
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    (out, took)
+}
+
 fn replay(log: &Path) -> String {
     let out = run_bare(&["replay", log.to_str().unwrap_or("")]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -714,13 +726,9 @@ fn ctrl_c_stops_the_run_cleanly_and_keeps_the_log() {
     let llm = StandInLlm::start(vec![Turn::Text(STEP1), Turn::Hang], None);
     let log = temp_dir("sigint").join("run.jsonl");
     let child = start_logged_run(&llm, &log, 1);
-    let started = Instant::now();
-    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("run kill");
-    assert!(sent.success());
-    let out = child.wait_with_output().expect("wait for garter");
+    let (out, took) = ctrl_c(child);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{stderr}");
-    assert!(started.elapsed() < Duration::from_secs(10), "the hanging request was abandoned");
+    assert!(took < Duration::from_secs(10), "the hanging request was abandoned");
     assert!(out.stdout.is_empty());
     assert!(stderr.contains("interrupted"), "{stderr}");
     let records = log_records(&log);
@@ -785,13 +793,8 @@ fn ctrl_c_stops_an_endless_loop_in_the_code() {
     let child = start_logged_run(&llm, &log, 1);
     // Request 2 has been answered once a third cannot come: give the loop time to start.
     std::thread::sleep(Duration::from_millis(500));
-    let started = Instant::now();
-    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("run kill");
-    assert!(sent.success());
-    let out = child.wait_with_output().expect("wait for garter");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{stderr}");
-    assert!(started.elapsed() < Duration::from_secs(2), "the loop stopped at once: {:?}", started.elapsed());
+    let (out, took) = ctrl_c(child);
+    assert!(took < Duration::from_secs(2), "the loop stopped at once: {took:?}");
     assert!(out.stdout.is_empty());
     assert_eq!(llm.requests().len(), 2, "no request after the interrupt");
     let records = log_records(&log);
@@ -827,13 +830,9 @@ fn ctrl_c_cuts_a_tool_call_under_way() {
         std::thread::sleep(Duration::from_millis(20));
     }
     std::thread::sleep(Duration::from_millis(2500));
-    let started = Instant::now();
-    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("run kill");
-    assert!(sent.success());
-    let out = child.wait_with_output().expect("wait for garter");
+    let (out, took) = ctrl_c(child);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{stderr}");
-    assert!(started.elapsed() < Duration::from_secs(5), "the 30 s call was cut: {:?}", started.elapsed());
+    assert!(took < Duration::from_secs(5), "the 30 s call was cut: {took:?}");
     assert!(stderr.contains("progress: trigger_long_running_operation()"), "the call was under way: {stderr}");
     assert_eq!(llm.requests().len(), 1, "no request after the interrupt");
     let records = log_records(&log);
